@@ -1,0 +1,1 @@
+"""Thin MkDocs adapter for the cross-reference engine (hooks/xref). Placeholder until the engine lands."""
