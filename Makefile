@@ -30,3 +30,39 @@ lock:
 
 clean:
 	rm -rf site build .pytest_cache
+
+## release: publish one version to the local gh-pages branch with mike, after building and checking it
+##          make release VERSION=1.1             (moves the alias "latest" to 1.1)
+##          make release VERSION=dev ALIAS=      (no alias: the main branch's preview)
+ALIAS ?= latest
+release:
+	@test -n "$(VERSION)" || { echo "usage: make release VERSION=1.1 [ALIAS=latest]" >&2; exit 2; }
+	@scripts/bootstrap.sh all
+	$(PY) scripts/release.py $(VERSION) $(if $(ALIAS),--alias $(ALIAS),--no-alias)
+
+.PHONY: publish versions
+## publish: push the gh-pages branch that `make release` committed (the only step that leaves the machine)
+publish:
+	git push origin gh-pages
+
+## versions: serve every deployed version from gh-pages at http://127.0.0.1:8000 (mike serve)
+versions:
+	@scripts/bootstrap.sh python
+	.venv/bin/mike serve --dev-addr 127.0.0.1:8000
+
+## pdf / epub / offline: one offline edition into build/editions/ (editions: all three)
+pdf:
+	@scripts/bootstrap.sh python
+	$(PY) scripts/editions/build_all.py --only pdf
+
+epub:
+	@scripts/bootstrap.sh python
+	$(PY) scripts/editions/build_all.py --only epub
+
+offline:
+	@scripts/bootstrap.sh python
+	$(PY) scripts/editions/build_all.py --only offline
+
+editions:
+	@scripts/bootstrap.sh python
+	$(PY) scripts/editions/build_all.py

@@ -1,1 +1,49 @@
-"""Thin MkDocs adapter for the cross-reference engine (hooks/xref). Placeholder until the engine lands."""
+"""Thin MkDocs adapter for the cross-reference engine in hooks/xref (plain Python, no MkDocs import there).
+
+Build order in MkDocs 1.6: on_config, then every page's on_page_markdown and on_page_content, then on_env
+(all pages done, nothing written yet: every problem is raised there, together), then per page on_page_context,
+where placeholders are resolved before Material's search plugin indexes the page.
+Options (mkdocs.yml, paths relative to it): extra: xref: {essay, edition, glossary, bibliography, essay_url}.
+"""
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # MkDocs loads hooks by path: make `xref` importable
+
+from mkdocs.exceptions import PluginError  # noqa: E402
+from mkdocs.plugins import event_priority  # noqa: E402
+
+from xref.engine import Engine  # noqa: E402
+
+logging.getLogger("jieba").setLevel(logging.WARNING)
+_engine: Engine | None = None  # this module is loaded afresh with each configuration (mkdocs serve reloads)
+
+
+def on_config(config):
+    global _engine
+    options = (config.extra or {}).get("xref") or {}
+    _engine = Engine.load(config.config_file_path, config.docs_dir, options, config.site_name, config.site_url)
+    return config
+
+
+def on_page_markdown(markdown, page, config, files):
+    return _engine.page_markdown(page.file.src_uri, page.url, page.file.content_string, markdown, page.meta)
+
+
+def on_page_content(html, page, config, files):
+    return _engine.page_html(page.file.src_uri, html, page.title or "")
+
+
+def on_env(env, config, files):
+    if _engine.finish():
+        raise PluginError(_engine.report())
+    return env
+
+
+@event_priority(100)
+def on_page_context(context, page, config, nav):
+    page.content = _engine.finalize(page.file.src_uri, page.content or "")
+    return context

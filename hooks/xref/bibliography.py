@@ -1,0 +1,53 @@
+"""data/bibliography.yml: load and validate the sources the handbook cites."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from .model import Problem, Source
+from .problems import did_you_mean
+from .yamlsrc import Entry, load_entries
+
+ID_RE = re.compile(r"^[a-z0-9]+(?:[-.][a-z0-9]+)*$")
+DATE_RE = re.compile(r"^\d{4}(?:-\d{2}(?:-\d{2})?)?$")
+REQUIRED = ("id", "publisher", "title")
+OPTIONAL = ("date", "author", "url", "note")  # date: as far as known; undated is "n.d."
+
+
+def load_bibliography(path: Path, label: str) -> tuple[dict[str, Source], list[Problem]]:
+    entries, problems = load_entries(path, label)
+    sources: dict[str, Source] = {}
+    for entry in entries:
+        source = _source(entry, label, problems)
+        if source is None:
+            continue
+        if source.id in sources:
+            problems.append(Problem(label, entry.line_of("id"), 1, f"duplicate source id {source.id!r}",
+                                    hint=f"First defined at {label}:{sources[source.id].line}."))
+            continue
+        sources[source.id] = source
+    return sources, problems
+
+
+def _source(entry: Entry, label: str, problems: list[Problem]) -> Source | None:
+    values = entry.values
+    before = len(problems)
+    for key in values:
+        if key not in REQUIRED + OPTIONAL:
+            problems.append(Problem(label, entry.line_of(key), 1, f"unknown key {key!r}",
+                                    hint=did_you_mean(key, REQUIRED + OPTIONAL)))
+    for key in REQUIRED:
+        if not str(values.get(key) or "").strip():
+            problems.append(Problem(label, entry.line, 1, f"source entry lacks required key {key!r}"))
+    source_id = str(values.get("id") or "")
+    if source_id and not ID_RE.match(source_id):
+        problems.append(Problem(label, entry.line_of("id"), 1, f"source id {source_id!r} is not lowercase letters, "
+                                "digits and hyphens"))
+    date = str(values.get("date") or "")
+    if date and not DATE_RE.match(date):
+        problems.append(Problem(label, entry.line_of("date"), 1, f"date {date!r} is not YYYY-MM-DD, YYYY-MM or YYYY"))
+    if len(problems) > before:
+        return None
+    return Source(id=source_id, publisher=str(values["publisher"]), title=str(values["title"]), date=date,
+                  author=str(values.get("author") or ""), url=str(values.get("url") or ""),
+                  note=str(values.get("note") or ""), line=entry.line)

@@ -1,0 +1,275 @@
+"""The engine's state for one build: settings, the loaded data, every page's findings, and the final pass.
+
+The MkDocs adapter calls, in build order: Engine.load (on_config), page_markdown (on_page_markdown),
+page_html (on_page_content), finish (on_env: all problems, raised together), finalize (on_page_context).
+"""
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import render
+from .bibliography import load_bibliography
+from .essay import Essay, corrections_html, load_edition, parse_essay, quote_html
+from .glossary import load_glossary
+from .htmlpass import TermIndex, scan_html
+from .markdown_pass import Handlers, transform
+from .model import Figure, PageInfo, Problem, Quote
+from .problems import ProblemLog, did_you_mean, locate
+from .references import Registry, check_references, link_html
+from .urls import link
+
+DEFAULTS = {"essay": "essay/source.txt", "edition": "essay/edition.yml", "glossary": "data/glossary.yml",
+            "bibliography": "data/bibliography.yml", "essay_url": "", "cache": ".cache/diagrams"}
+GENERATED = {"glossary", "sources", "terms", "essay"}
+TERM_RE = re.compile(r'<xref-term data-term="([^"]+)" id="([^"]+)">(.*?)</xref-term>', re.S)
+REF_RE = re.compile(r'<xref-ref data-n="(\d+)"></xref-ref>')
+SLOT_RE = re.compile(r'<(div|span) class="xref-slot" data-slot="([^"]+)"></\1>')
+
+
+@dataclass
+class Settings:
+    root: Path                 # folder of mkdocs.yml: data paths are relative to it
+    docs_dir: Path
+    site_name: str = ""
+    site_url: str = ""
+    paths: dict = field(default_factory=lambda: dict(DEFAULTS))
+
+    def path(self, key: str) -> Path:
+        return (self.root / self.paths[key]).resolve()
+
+    def label(self, key: str) -> str:
+        return self.paths[key]
+
+
+class Engine:
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.log = ProblemLog()
+        edition, problems = load_edition(settings.path("edition"), settings.label("edition"))
+        self.log.extend(problems)
+        self.essay: Essay
+        self.essay, problems = parse_essay(settings.path("essay"), edition, settings.label("essay"),
+                                           settings.label("edition"))
+        if settings.paths.get("essay_url"):
+            self.essay.url = settings.paths["essay_url"]
+        self.log.extend(problems)
+        self.sources, problems = load_bibliography(settings.path("bibliography"), settings.label("bibliography"))
+        self.log.extend(problems)
+        self.terms, problems = load_glossary(settings.path("glossary"), settings.label("glossary"), self.sources)
+        self.log.extend(problems)
+        self.index = TermIndex(self.terms)
+        self.registry = Registry(self.terms, self.sources, set(self.essay.paragraphs))
+        self.figure_html: dict[str, str] = {}
+        self.edges = None
+
+    @classmethod
+    def load(cls, config_file: str, docs_dir: str, options: dict | None, site_name: str = "",
+             site_url: str = "") -> Engine:
+        paths = dict(DEFAULTS)
+        paths.update({k: str(v) for k, v in (options or {}).items() if k in DEFAULTS and v})
+        root = Path(config_file).resolve().parent
+        return cls(Settings(root, Path(docs_dir).resolve(), site_name or "", site_url or "", paths))
+
+    # --- on_page_markdown -----------------------------------------------------------------------------------
+
+    def page_markdown(self, src: str, url: str, raw: str, markdown: str, meta: dict) -> str:
+        file = self._file_label(src)
+        offset = raw[: len(raw) - len(markdown)].count("\n") if markdown and raw.endswith(markdown) else 0
+        page = PageInfo(src=src, url=url, file=file, raw=raw, offset=offset, meta=dict(meta or {}),
+                        title=str((meta or {}).get("title") or ""))
+        self.registry.pages[src] = page
+        figures = iter(range(1, 10_000))
+        handlers = Handlers(
+            essay=lambda number, line: self._quote(page, number, line),
+            diagram=lambda info, body, line: self._diagram(page, info, body, line, next(figures)),
+            marker=lambda name, line: self._marker(page, name, line),
+        )
+        return transform(markdown, handlers)
+
+    def _file_label(self, src: str) -> str:
+        path = self.settings.docs_dir / src
+        try:
+            return path.relative_to(self.settings.root).as_posix()
+        except ValueError:
+            return src
+
+    def _quote(self, page: PageInfo, number_text: str, line: int) -> str:
+        number = int(number_text) if number_text.isdigit() else None
+        line += page.offset
+        if number not in self.essay.paragraphs:
+            last = max(self.essay.paragraphs, default=0)
+            column = (locate(page.raw.split("\n")[line - 1], number_text) or (1, 1))[1]
+            self.log.add(Problem(page.file, line, column, f"no paragraph ¶{number_text} in the essay (it has ¶1 to "
+                                 f"¶{last})", text=f"::: essay {number_text}",
+                                 hint=did_you_mean(number_text, [str(n) for n in self.essay.paragraphs],
+                                                   "Did you mean '::: essay {}'?")))
+            return f'<p class="xref-broken">::: essay {html.escape(number_text)}</p>'
+        self.registry.quotes.setdefault(number, []).append(Quote(number, page.src, line))
+        page_url = self.settings.site_url.rstrip("/") + "/" + page.url if self.settings.site_url else page.url
+        return quote_html(self.essay, number, handbook=self.settings.site_name, page_url=page_url)
+
+    def _diagram(self, page: PageInfo, info: str, body: str, line: int, count: int) -> str:
+        line += page.offset
+        try:
+            from . import diagrams  # written separately; imported only when a page has a diagram
+        except ImportError as error:
+            self.log.add(Problem(page.file, line, 1, f"a d2 diagram needs hooks/xref/diagrams.py ({error})"))
+            return ""
+        header = diagrams.parse_fence_header(info)
+        fig_id = str(header.get("id") or "")
+        if not fig_id:
+            self.log.add(Problem(page.file, line, 1, "a d2 diagram needs an id", text=f"```d2 {info}",
+                                 hint='Write ```d2 id="my-figure" caption="…" alt="…".'))
+            return ""
+        number = f"{page.chapter}.{count}" if page.chapter is not None else str(count)
+        caption = str(header.get("caption") or "")
+        self.registry.figures.setdefault(fig_id, []).append(Figure(fig_id, number, caption, page.src, line))
+        try:
+            figure = diagrams.render_figure(body, fig_id=fig_id, number=number, caption=caption,
+                                            alt=str(header.get("alt") or ""),
+                                            cache_dir=self.settings.root / self.settings.paths["cache"])
+        except diagrams.DiagramError as error:
+            inner = getattr(error, "line", None) or 0
+            message = error.args[0] if error.args else str(error)
+            self.log.add(Problem(page.file, line + inner, 1, f"diagram {fig_id!r}: {message}"))
+            return ""
+        self.figure_html[fig_id] = figure
+        return render.slot(f"figure:{fig_id}")
+
+    def _marker(self, page: PageInfo, name: str, line: int) -> str | None:
+        if name in GENERATED:
+            self.registry.special[name] = page.src
+            page.kind = name
+        if name == "glossary":
+            return render.glossary_markdown(self.terms, set(self.sources))
+        if name == "terms":
+            return render.terms_markdown(self.terms)
+        if name == "essay":
+            return render.essay_markdown(self.essay)
+        if name == "sources":
+            return render.slot("sources")
+        if name == "corrections":
+            return corrections_html(self.essay)
+        known = sorted(GENERATED | {"corrections"})
+        self.log.add(Problem(page.file, line + page.offset, 1, f"unknown marker xref:{name}",
+                             hint=did_you_mean(name, known, "Did you mean <!-- xref:{} -->?")))
+        return None
+
+    # --- on_page_content ------------------------------------------------------------------------------------
+
+    def page_html(self, src: str, content: str, title: str = "") -> str:
+        page = self.registry.pages[src]
+        page.title = page.title or title
+        autolink = page.kind in ("page", "glossary") and page.meta.get("autolink", True) is not False
+        scope = set(self.terms) if page.kind == "glossary" else None
+        content, scan = scan_html(content, self.index, autolink=autolink, scope_ids=scope)
+        page.mentions, page.references, page.headings = scan.mentions, scan.references, scan.headings
+        page.scanned = True
+        return content
+
+    # --- on_env ---------------------------------------------------------------------------------------------
+
+    def finish(self) -> list[Problem]:
+        """Every problem of the build; empty when it may be published."""
+        self._check_page_ids()
+        self._check_quotes()
+        self._check_figures()
+        fallbacks = []
+        for key in ("glossary", "bibliography"):
+            path = self.settings.path(key)
+            if path.is_file():
+                fallbacks.append((self.settings.label(key), path.read_text(encoding="utf-8")))
+        self.log.extend(check_references(self.registry, fallbacks))
+        self.edges = render.page_edges(self.registry)
+        return list(self.log.problems)
+
+    def report(self) -> str:
+        return self.log.report()
+
+    def _check_page_ids(self) -> None:
+        seen: dict[str, PageInfo] = {}
+        for page in self.registry.pages.values():
+            first = seen.setdefault(page.id, page)
+            if first is not page:
+                where = locate(page.raw, f"id: {page.id}") or (1, 1)
+                was = locate(first.raw, f"id: {page.id}") or (1, 1)
+                self.log.add(Problem(page.file, where[0], where[1], f"duplicate page id {page.id!r}",
+                                     hint=f"Also used by {first.file}:{was[0]}; page ids must be unique."))
+
+    def _check_quotes(self) -> None:
+        for number in sorted(self.essay.paragraphs):
+            quotes = self.registry.quotes.get(number, [])
+            if not quotes:
+                self.log.add(self._missing_quote(number))
+            for extra in quotes[1:]:
+                first = quotes[0]
+                self.log.add(Problem(self.registry.pages[extra.page].file, extra.line, 1,
+                                     f"¶{number} is quoted twice: here and at "
+                                     f"{self.registry.pages[first.page].file}:{first.line}",
+                                     text=f"::: essay {number}",
+                                     hint=f"Quote each paragraph once; refer to it elsewhere with [[p:{number}]]."))
+
+    def _missing_quote(self, number: int) -> Problem:
+        for neighbour in (number - 1, number + 1):
+            quotes = self.registry.quotes.get(neighbour)
+            if quotes:
+                page = self.registry.pages[quotes[0].page]
+                where = "after" if neighbour < number else "before"
+                return Problem(page.file, quotes[0].line, 1, f"¶{number} of the essay is not quoted on any page",
+                               hint=f"Every paragraph is quoted once: add the line '::: essay {number}' {where} "
+                                    f"'::: essay {neighbour}' (this line), or to the chapter that discusses it.")
+        return Problem(self.settings.label("edition"), 1, 1, f"¶{number} of the essay is not quoted on any page",
+                       hint=f"Add the line '::: essay {number}' to the chapter that discusses it.")
+
+    def _check_figures(self) -> None:
+        for fig_id, figures in self.registry.figures.items():
+            for extra in figures[1:]:
+                first = figures[0]
+                self.log.add(Problem(self.registry.pages[extra.page].file, extra.line, 1,
+                                     f"duplicate figure id {fig_id!r}",
+                                     hint=f"First used at {self.registry.pages[first.page].file}:{first.line}."))
+
+    # --- on_page_context ------------------------------------------------------------------------------------
+
+    def finalize(self, src: str, content: str) -> str:
+        """Resolve placeholders and slots, and end chapters with related reading."""
+        page = self.registry.pages.get(src)
+        if page is None:
+            return content
+        content = TERM_RE.sub(lambda m: self._term_link(m, page), content)
+        content = REF_RE.sub(lambda m: self._ref_link(int(m.group(1)), page), content)
+        content = SLOT_RE.sub(lambda m: self._slot(m.group(2), page), content)
+        if page.chapter is not None and page.kind == "page":
+            content += render.related_html(page, self.registry, self.edges or render.page_edges(self.registry))
+        return content
+
+    def _term_link(self, match: re.Match, page: PageInfo) -> str:
+        term = self.terms[match.group(1)]
+        glossary = self.registry.special_page("glossary")
+        href = link(glossary.url, term.id, page.url) if glossary else "#"
+        return (f'<a class="xref xref-term xref-auto" data-xref="term:{term.id}" href="{html.escape(href)}" '
+                f'title="{html.escape(term.short)}" id="{match.group(2)}">{match.group(3)}</a>')
+
+    def _ref_link(self, number: int, page: PageInfo) -> str:
+        ref = page.references[number]
+        target = self.registry.resolve(ref, page)
+        if isinstance(target, str) or target.page is None:
+            return f'<span class="xref-broken">{html.escape(ref.token)}</span>'
+        return link_html(target, ref, link(target.page.url, target.anchor, page.url))
+
+    def _slot(self, name: str, page: PageInfo) -> str:
+        kind, _, arg = name.partition(":")
+        if kind == "figure":
+            return self.figure_html.get(arg, "")
+        if kind == "mentioned-in":
+            return render.mentioned_in_html(arg, self.registry, page)
+        if kind == "terms":
+            return render.terms_letter_html(arg, self.registry, page)
+        if kind == "sources":
+            return render.sources_html(self.registry, page)
+        if kind == "concordance":
+            return render.concordance_html(int(arg), self.registry, page)
+        return ""

@@ -1,0 +1,266 @@
+"""One pass over a page's HTML with lxml: glossary autolinks and [[kind:id]] tokens in text nodes.
+
+Links are emitted as placeholder elements (<xref-term>, <xref-ref>) and resolved once every page is known
+(references.finalize). Nothing is changed inside code, links, headings, figures, SVG, scripts or raw attributes:
+only text nodes are read, and they are only split around new elements, never reworded.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import lxml.html
+from lxml import etree
+
+from .glossary import key_of, wordings
+from .model import Mention, Reference, Term
+
+WORD_RE = re.compile(r"\w+")
+GAP_RE = re.compile(r"^[\s\-\u2010\u2011]+$")      # what may stand between the words of one term
+TOKEN_RE = re.compile(r"\[\[(?P<body>[^\[\]\n]+?)\]\]")
+HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
+# Where neither autolinks nor [[…]] tokens are touched.
+NO_TOKENS = {"code", "pre", "kbd", "samp", "script", "style", "textarea", "svg", "math", "figure", "a",
+             "xref-ref", "xref-term", "title", "template"}
+# Where autolinks are not made (tokens still are).
+NO_AUTOLINK = NO_TOKENS | HEADINGS | {"button", "select", "option", "label", "summary", "dt", "abbr"}
+NO_AUTOLINK_CLASSES = {"essay-heading", "essay-cite", "essay-para-num", "xref-nolink", "xref-mention", "xref-slot",
+                       "headerlink", "xref-related", "ed-corrections", "md-nav"}
+NO_TOKEN_CLASSES = {"xref-nolink", "xref-slot", "headerlink"}
+
+
+class TermIndex:
+    """Glossary wordings keyed by their lowercased word tuples, for longest-match-first lookup."""
+
+    def __init__(self, terms: dict[str, Term]) -> None:
+        self.terms = terms
+        self.keys: dict[tuple[str, ...], str] = {}
+        lengths: dict[str, set[int]] = {}
+        for term in terms.values():
+            if not term.autolink:
+                continue
+            for text in wordings(term):
+                key = key_of(text)
+                if key and key not in self.keys:
+                    self.keys[key] = term.id
+                    lengths.setdefault(key[0], set()).add(len(key))
+        self.first = {word: sorted(sizes, reverse=True) for word, sizes in lengths.items()}
+
+    def matches(self, text: str) -> list[tuple[int, int, str]]:
+        """(start, end, term id) of every wording in `text`, longest first, not overlapping."""
+        words = [(m.start(), m.end(), m.group().lower()) for m in WORD_RE.finditer(text)]
+        found, i, count = [], 0, len(words)
+        first = self.first
+        while i < count:
+            sizes = first.get(words[i][2])
+            if sizes:
+                for size in sizes:
+                    if i + size > count:
+                        continue
+                    key = tuple(w[2] for w in words[i:i + size])
+                    term = self.keys.get(key)
+                    if term and all(GAP_RE.match(text[words[j][1]:words[j + 1][0]]) for j in range(i, i + size - 1)):
+                        found.append((words[i][0], words[i + size - 1][1], term))
+                        i += size - 1
+                        break
+            i += 1
+        return found
+
+
+@dataclass
+class PageScan:
+    mentions: list[Mention] = field(default_factory=list)
+    references: list[Reference] = field(default_factory=list)
+    headings: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class _Slot:
+    element: etree._Element
+    attr: str               # "text" or "tail"
+    autolink: bool
+    tokens: bool
+    paragraph: int | None
+    section: str
+    scope: str              # glossary entry whose own text this is (never linked to itself)
+
+
+def parse_reference(body: str) -> tuple[str, str, str]:
+    """(kind, target, text) of a token body; kind "=" means "do not link this text"."""
+    body = body.strip()
+    if body.startswith("="):
+        return "=", "", body[1:]
+    if body.startswith("¶"):
+        body = "p:" + body[1:]
+    kind, _, rest = body.partition(":")
+    target, _, text = rest.partition("|")
+    return kind.strip().lower(), target.strip(), text.strip()
+
+
+def _heading_text(element) -> str:
+    parts = [element.text or ""]
+    for child in element:
+        if "headerlink" not in (child.get("class") or ""):
+            parts.append(child.text_content())
+        parts.append(child.tail or "")
+    return " ".join("".join(parts).split())
+
+
+class _Collector:
+    """Walks the tree in document order and lists the text slots with their context."""
+
+    def __init__(self, autolink: bool, scope_ids: set[str]) -> None:
+        self.autolink = autolink
+        self.scope_ids = scope_ids
+        self.slots: list[_Slot] = []
+        self.headings: dict[str, str] = {}
+        self.section = ""
+        self.scope = ""
+
+    def visit(self, element, autolink: bool, tokens: bool, paragraph: int | None) -> None:
+        tag = element.tag if isinstance(element.tag, str) else ""
+        classes = set((element.get("class") or "").split()) if tag else set()
+        if tag in HEADINGS:
+            text = _heading_text(element)
+            if element.get("id"):
+                self.headings[element.get("id")] = text
+                if tag == "h2" and self.scope_ids:
+                    self.scope = element.get("id") if element.get("id") in self.scope_ids else ""
+            self.section = text
+        if tag == "blockquote" and "essay-para" in classes:
+            number = (element.get("id") or "").removeprefix("para-")
+            paragraph = int(number) if number.isdigit() else paragraph
+        inner_auto = autolink and tag not in NO_AUTOLINK and not (classes & NO_AUTOLINK_CLASSES) and bool(tag)
+        inner_tokens = tokens and tag not in NO_TOKENS and not (classes & NO_TOKEN_CLASSES) and bool(tag)
+        if element.text and tag:
+            self.add(element, "text", inner_auto, inner_tokens, paragraph)
+        for child in element:
+            self.visit(child, inner_auto, inner_tokens, paragraph)
+            if child.tail:
+                self.add(child, "tail", inner_auto, inner_tokens, paragraph)
+
+    def add(self, element, attr, autolink, tokens, paragraph) -> None:
+        if autolink or tokens:
+            self.slots.append(_Slot(element, attr, autolink, tokens, paragraph, self.section, self.scope))
+
+
+class _Rewriter:
+    """Splits text slots into text and new elements, recording mentions and references."""
+
+    def __init__(self, index: TermIndex) -> None:
+        self.index = index
+        self.scan = PageScan()
+        self.linked: set[str] = set()
+        self.counters: dict[str, int] = {}
+        self.tokens_seen: dict[str, int] = {}
+
+    def next_anchor(self, prefix: str) -> str:
+        self.counters[prefix] = self.counters.get(prefix, 0) + 1
+        return f"{prefix}-{self.counters[prefix]}"
+
+    def rewrite(self, slot: _Slot) -> None:
+        text = getattr(slot.element, slot.attr)
+        pieces: list = []   # strings and elements, in order
+        position = 0
+        if slot.tokens and "[[" in text:
+            for match in TOKEN_RE.finditer(text):
+                self.add_text(pieces, text[position:match.start()], slot)
+                pieces.append(self.token(match, slot))
+                position = match.end()
+        self.add_text(pieces, text[position:], slot)
+        if len(pieces) == 1 and isinstance(pieces[0], str):
+            return
+        _apply(slot.element, slot.attr, pieces)
+
+    def add_text(self, pieces: list, text: str, slot: _Slot) -> None:
+        if not text:
+            return
+        if not slot.autolink:
+            pieces.append(text)
+            return
+        position = 0
+        for start, end, term in self.index.matches(text):
+            if term == slot.scope:
+                continue
+            pieces.append(text[position:start])
+            pieces.append(self.mention(term, text[start:end], slot))
+            position = end
+        pieces.append(text[position:])
+
+    def mention(self, term: str, text: str, slot: _Slot):
+        anchor = self.next_anchor(f"mention-{term}")
+        linked = term not in self.linked
+        self.linked.add(term)
+        if linked:
+            element = etree.Element("xref-term", {"data-term": term, "id": anchor})
+        else:
+            element = etree.Element("span", {"class": "xref-mention", "id": anchor})
+        element.text = text
+        self.scan.mentions.append(Mention(term, anchor, linked, slot.paragraph, slot.section))
+        return element
+
+    def token(self, match: re.Match, slot: _Slot):
+        raw = match.group()
+        occurrence = self.tokens_seen.get(raw, 0)
+        self.tokens_seen[raw] = occurrence + 1
+        kind, target, text = parse_reference(match["body"])
+        if kind == "=":
+            element = etree.Element("span", {"class": "xref-nolink"})
+            element.text = text
+            return element
+        reference = Reference(len(self.scan.references), kind, target, text, raw, occurrence, section=slot.section)
+        if kind == "term":
+            reference.anchor = self.next_anchor(f"mention-{target}")
+            self.scan.mentions.append(Mention(target, reference.anchor, True, slot.paragraph, slot.section))
+            self.linked.add(target)
+        elif kind == "src":
+            reference.anchor = self.next_anchor(f"cite-{target}")
+        elif kind == "p":
+            reference.anchor = self.next_anchor(f"ref-para-{target}")
+        self.scan.references.append(reference)
+        return etree.Element("xref-ref", {"data-n": str(reference.number)})
+
+
+def _apply(element, attr: str, pieces: list) -> None:
+    """Put `pieces` where the text slot was: strings become text/tails, elements are inserted in order."""
+    head, new = "", []
+    for piece in pieces:
+        if isinstance(piece, str):
+            if new:
+                new[-1].tail = (new[-1].tail or "") + piece
+            else:
+                head += piece
+        else:
+            new.append(piece)
+    if attr == "text":
+        element.text = head
+        for offset, child in enumerate(new):
+            element.insert(offset, child)
+    else:
+        element.tail = head
+        parent = element.getparent()
+        at = parent.index(element) + 1
+        for offset, child in enumerate(new):
+            parent.insert(at + offset, child)
+
+
+def parse_fragment(html: str):
+    return lxml.html.fragment_fromstring(html, create_parent="div")
+
+
+def serialize_fragment(root) -> str:
+    return lxml.html.tostring(root, encoding="unicode")[len("<div>"):-len("</div>")]
+
+
+def scan_html(html: str, index: TermIndex, *, autolink: bool = True, scope_ids: set[str] | None = None) -> tuple[str, PageScan]:
+    """Rewrite one page's HTML; `scope_ids` (glossary page) keeps each entry from linking to itself."""
+    if not html.strip():
+        return html, PageScan()
+    root = parse_fragment(html)
+    collector = _Collector(autolink, scope_ids or set())
+    collector.visit(root, autolink, True, None)
+    rewriter = _Rewriter(index)
+    for slot in collector.slots:
+        rewriter.rewrite(slot)
+    rewriter.scan.headings = collector.headings
+    return serialize_fragment(root), rewriter.scan

@@ -1,0 +1,56 @@
+"""The line-based Markdown pass: `::: essay N` quotations, ```d2 fences and `<!-- xref:NAME -->` markers are
+replaced through callbacks; everything inside other fenced code blocks is left alone."""
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+FENCE_RE = re.compile(r"^(?P<indent>\s*)(?P<fence>`{3,}|~{3,})(?P<info>.*)$")
+ESSAY_RE = re.compile(r"^\s*:::\s*essay\s+(?P<number>\S+)\s*$")
+MARKER_RE = re.compile(r"^\s*<!--\s*xref:(?P<name>[a-z-]+)\s*-->\s*$")
+
+
+@dataclass
+class Handlers:
+    """Callbacks; each gets the 1-based line in the Markdown it was given and returns replacement Markdown."""
+    essay: Callable[[str, int], str]
+    diagram: Callable[[str, str, int], str]
+    marker: Callable[[str, int], str | None]
+
+
+def _closes(line: str, fence: str) -> bool:
+    match = FENCE_RE.match(line)
+    return bool(match and match["fence"][0] == fence[0] and len(match["fence"]) >= len(fence)
+                and not match["info"].strip())
+
+
+def transform(markdown: str, handlers: Handlers) -> str:
+    lines = markdown.split("\n")
+    out: list[str] = []
+    index = 0
+    while index < len(lines):
+        line = lines[index]
+        fence = FENCE_RE.match(line)
+        if fence:
+            end = index + 1
+            while end < len(lines) and not _closes(lines[end], fence["fence"]):
+                end += 1
+            info = fence["info"].strip()
+            if re.match(r"^d2(\s|$)", info):
+                body = "\n".join(lines[index + 1:end])
+                out += ["", handlers.diagram(info[2:].strip(), body, index + 1), ""]
+            else:
+                out += lines[index:end + 1]
+            index = end + 1
+            continue
+        essay = ESSAY_RE.match(line)
+        marker = MARKER_RE.match(line)
+        if essay:
+            out += ["", handlers.essay(essay["number"], index + 1), ""]
+        elif marker and (replacement := handlers.marker(marker["name"], index + 1)) is not None:
+            out += ["", replacement, ""]
+        else:
+            out.append(line)
+        index += 1
+    return "\n".join(out)

@@ -1,0 +1,122 @@
+"""Data classes shared by the engine's modules."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with the sources, located as precisely as we can."""
+    file: str
+    line: int
+    column: int
+    message: str
+    text: str = ""
+    hint: str = ""
+
+    def format(self) -> str:
+        where = f"{self.file}:{self.line}:{self.column}"
+        text = f" in {self.text!r}" if self.text else ""
+        hint = f" {self.hint}" if self.hint else ""
+        return f"{where}: {self.message}{text}.{hint}"
+
+
+@dataclass
+class Term:
+    id: str
+    term: str
+    short: str
+    definition: str
+    sources: list[str]
+    aliases: list[str] = field(default_factory=list)
+    chinese: str = ""
+    pinyin: str = ""
+    related: list[str] = field(default_factory=list)
+    autolink: bool = True
+    line: int = 0
+
+
+@dataclass
+class Source:
+    id: str
+    publisher: str
+    title: str
+    date: str
+    author: str = ""
+    url: str = ""
+    note: str = ""
+    line: int = 0
+
+    @property
+    def label(self) -> str:
+        """How a citation reads in running text: "China Daily 2015"."""
+        return f"{self.publisher} {self.date[:4] or 'n.d.'}"
+
+
+@dataclass
+class Mention:
+    """A glossary term found on a page (auto-linked, or later mentions marked with an id)."""
+    term: str
+    anchor: str            # element id on the page: mention-ID-k
+    linked: bool
+    paragraph: int | None  # essay ¶ when the mention is inside a quotation
+    section: str = ""      # text of the nearest heading above
+
+
+@dataclass
+class Reference:
+    """An explicit [[kind:id|text]] token found on a page."""
+    number: int            # placeholder number on its page
+    kind: str
+    target: str
+    text: str              # author's |text, or ""
+    token: str             # the token as written, to locate it in the source
+    occurrence: int        # how many identical tokens came before it on the page
+    anchor: str = ""       # element id given to the generated link, if any
+    section: str = ""
+
+
+@dataclass
+class Figure:
+    id: str
+    number: str
+    caption: str
+    page: str              # src path
+    line: int
+
+
+@dataclass
+class Quote:
+    paragraph: int
+    page: str
+    line: int
+
+
+@dataclass
+class PageInfo:
+    src: str               # path relative to docs_dir, POSIX
+    url: str
+    file: str              # path relative to the project root, for messages
+    raw: str               # full source text with front matter, for locating tokens
+    offset: int            # lines of front matter before the Markdown body
+    meta: dict
+    title: str = ""
+    kind: str = "page"     # page, glossary, sources, terms, essay
+    headings: dict[str, str] = field(default_factory=dict)
+    mentions: list[Mention] = field(default_factory=list)
+    references: list[Reference] = field(default_factory=list)
+    scanned: bool = False
+
+    @property
+    def id(self) -> str:
+        return str(self.meta.get("id") or self.src.rsplit("/", 1)[-1].removesuffix(".md"))
+
+    @property
+    def chapter(self) -> int | None:
+        value = self.meta.get("chapter")
+        return value if isinstance(value, int) else None
+
+    @property
+    def label(self) -> str:
+        """How the page is named in backlinks: "Chapter 3", or its title."""
+        return f"Chapter {self.chapter}" if self.chapter is not None else (self.title or self.id)

@@ -1,0 +1,196 @@
+"""Generated content: the glossary, sources, index-of-terms and essay pages, backlinks and related reading.
+
+Functions that run before all pages are known return Markdown with slots (<div class="xref-slot">) that the
+functions taking a Registry fill in at the end.
+"""
+from __future__ import annotations
+
+import html
+from collections import Counter
+
+from .essay import Essay, reading_html
+from .model import PageInfo, Term
+from .references import Registry
+from .urls import link
+
+esc = html.escape
+
+
+def slot(name: str, tag: str = "div") -> str:
+    return f'<{tag} class="xref-slot" data-slot="{esc(name)}"></{tag}>'
+
+
+def sorted_terms(terms: dict[str, Term]) -> list[Term]:
+    return sorted(terms.values(), key=lambda t: (t.term.casefold(), t.id))
+
+
+def letter(term: Term) -> str:
+    first = next((c for c in term.term if c.isalnum()), "#").upper()
+    return first if "A" <= first <= "Z" else "#"
+
+
+# --- before the pages are processed: Markdown ---------------------------------------------------------------
+
+def glossary_markdown(terms: dict[str, Term], sources: set[str]) -> str:
+    """The glossary page body; unknown related/sources ids are left out (the glossary check reports them)."""
+    blocks = []
+    for term in sorted_terms(terms):
+        parts = [f"## {term.term} {{#{term.id}}}"]
+        if term.chinese or term.pinyin:
+            chinese = f'<span lang="zh">{esc(term.chinese)}</span>' if term.chinese else ""
+            pinyin = f' <span class="xref-pinyin" lang="zh-Latn-pinyin">{esc(term.pinyin)}</span>' if term.pinyin else ""
+            parts.append(f'<p class="xref-chinese">{chinese}{pinyin}</p>')
+        parts.append(f'<p class="xref-short">{esc(term.short)}</p>')
+        parts.append(term.definition.strip())
+        facts = []
+        if any(r in terms for r in term.related):
+            facts.append("**Related:** " + ", ".join(f"[[term:{r}]]" for r in term.related if r in terms))
+        if any(s in sources for s in term.sources):
+            facts.append("**Sources:** " + ", ".join(f"[[src:{s}]]" for s in term.sources if s in sources))
+        parts.append("\n".join(f"{fact}  " for fact in facts).rstrip())
+        parts.append(slot(f"mentioned-in:{term.id}"))
+        blocks.append("\n\n".join(p for p in parts if p))
+    return "\n\n".join(blocks)
+
+
+def terms_markdown(terms: dict[str, Term]) -> str:
+    letters = sorted({letter(t) for t in terms.values()})
+    return "\n\n".join(f"## {l} {{#terms-{'other' if l == '#' else l.lower()}}}\n\n{slot('terms:' + l)}" for l in letters)
+
+
+def essay_markdown(essay: Essay) -> str:
+    blocks = [f"## {essay.title} {{#published-title}}"]
+    for number, paragraph in essay.paragraphs.items():
+        if paragraph.heading:
+            blocks.append(f"### {paragraph.heading} {{#published-heading-{number}}}")
+        blocks.append(
+            f'<div class="published-para" id="published-{number}"><p>'
+            f'<a class="essay-para-num" href="#published-{number}" title="Permanent link to ¶{number}">¶{number}</a> '
+            f'{reading_html(paragraph.text)}</p><p class="xref-concordance">{slot(f"concordance:{number}", "span")}'
+            f'</p></div>')
+    return "\n\n".join(blocks)
+
+
+# --- after all pages are processed: HTML ---------------------------------------------------------------------
+
+def _a(href: str, text: str, cls: str = "") -> str:
+    cls = f' class="{cls}"' if cls else ""
+    return f'<a{cls} href="{esc(href)}">{esc(text)}</a>'
+
+
+def _content_pages(registry: Registry) -> list[PageInfo]:
+    """Pages whose mentions count as backlinks (generated reference pages do not)."""
+    pages = [p for p in registry.pages.values() if p.kind == "page"]
+    return sorted(pages, key=lambda p: (p.chapter is None, p.chapter or 0, p.label.casefold()))
+
+
+def mentioned_in_html(term_id: str, registry: Registry, base: PageInfo) -> str:
+    links = []
+    for page in _content_pages(registry):
+        first = next((m for m in page.mentions if m.term == term_id), None)
+        if first:
+            label = page.label + (f" ¶{first.paragraph}" if first.paragraph else "")
+            links.append(_a(link(page.url, first.anchor, base.url), label))
+    body = ", ".join(links) if links else "not yet mentioned in the chapters"
+    return f'<p class="xref-mentioned-in"><strong>Mentioned in:</strong> {body}</p>'
+
+
+def terms_letter_html(wanted: str, registry: Registry, base: PageInfo) -> str:
+    glossary = registry.special_page("glossary")
+    items = []
+    for term in sorted_terms(registry.terms):
+        if letter(term) != wanted:
+            continue
+        name = _a(link(glossary.url, term.id, base.url), term.term, "xref xref-term") if glossary else esc(term.term)
+        groups = []
+        for page in _content_pages(registry):
+            mentions = [m for m in page.mentions if m.term == term.id]
+            if mentions:
+                labels = [_a(link(page.url, m.anchor, base.url), f"¶{m.paragraph}" if m.paragraph else
+                             (m.section or str(i + 1))) for i, m in enumerate(mentions)]
+                groups.append(f"<li>{_a(link(page.url, '', base.url), page.label)}: {', '.join(labels)}</li>")
+        where = f"<ul>{''.join(groups)}</ul>" if groups else '<p class="xref-none">not yet mentioned</p>'
+        items.append(f'<li class="xref-index-term">{name} <span class="xref-short">{esc(term.short)}</span>{where}</li>')
+    return f'<ul class="xref-index">{"".join(items)}</ul>'
+
+
+def sources_html(registry: Registry, base: PageInfo) -> str:
+    items = []
+    for source in sorted(registry.sources.values(), key=lambda s: (s.label.casefold(), s.date, s.id)):
+        who = esc(source.publisher) + (f" ({esc(source.author)})" if source.author else "")
+        url = f' <a class="xref-source-url" href="{esc(source.url)}">{esc(source.url)}</a>' if source.url else ""
+        note = f' <span class="xref-source-note">{esc(source.note)}</span>' if source.note else ""
+        cited = []
+        for page in registry.pages.values():
+            for ref in page.references:
+                if ref.kind == "src" and ref.target == source.id:
+                    label = page.label + (f": {ref.section}" if page.kind == "glossary" and ref.section else "")
+                    cited.append(_a(link(page.url, ref.anchor, base.url), label))
+        cited_html = ", ".join(cited) if cited else "not cited yet"
+        items.append(f'<li id="{esc(source.id)}" class="xref-source"><span class="xref-source-label">'
+                     f'{esc(source.label)}</span>: {who}, <cite>{esc(source.title)}</cite>, {esc(source.date or "undated")}.'
+                     f'{url}{note}<br>'
+                     f'<span class="xref-cited-in"><strong>Cited in:</strong> {cited_html}</span></li>')
+    return f'<ul class="xref-sources">{"".join(items)}</ul>'
+
+
+def concordance_html(number: int, registry: Registry, base: PageInfo) -> str:
+    links, seen = [], set()
+    for quote in registry.quotes.get(number, [])[:1]:
+        page = registry.pages[quote.page]
+        links.append(_a(link(page.url, f"para-{number}", base.url), f"quoted in {page.label}"))
+        seen.add(page.src)
+    for page in _content_pages(registry):
+        ref = next((r for r in page.references if r.kind == "p" and r.target == str(number)), None)
+        if ref and page.src not in seen:
+            links.append(_a(link(page.url, ref.anchor, base.url), f"discussed in {page.label}"))
+            seen.add(page.src)
+    return "; ".join(links) if links else "not yet quoted in the handbook"
+
+
+def page_edges(registry: Registry) -> Counter:
+    """(from src, to src) -> number of explicit references from one page to another."""
+    edges: Counter = Counter()
+    for page in registry.pages.values():
+        for ref in page.references:
+            target = registry.resolve(ref, page)
+            if not isinstance(target, str) and target.page is not None and ref.kind in ("ch", "sec", "fig", "p"):
+                if target.page.src != page.src:
+                    edges[(page.src, target.page.src)] += 1
+    return edges
+
+
+def related_html(page: PageInfo, registry: Registry, edges: Counter, limit: int = 3) -> str:
+    """"Related chapters" (shared terms, references either way) and "Referenced from" for a chapter."""
+    mine = {m.term for m in page.mentions}
+    scored = []
+    for other in _content_pages(registry):
+        if other.src == page.src or other.chapter is None:
+            continue
+        shared = sorted(mine & {m.term for m in other.mentions})
+        explicit = edges[(page.src, other.src)] + edges[(other.src, page.src)]
+        score = len(shared) + 3 * explicit
+        if score:
+            scored.append((-score, other.chapter, other, shared, explicit))
+    related = []
+    for _, _, other, shared, explicit in sorted(scored, key=lambda s: (s[0], s[1]))[:limit]:
+        why = []
+        if explicit:
+            why.append("cross-referenced")
+        if shared:
+            names = [registry.terms[t].term for t in shared[:4] if t in registry.terms]
+            why.append(f"{len(shared)} shared term{'s' if len(shared) > 1 else ''}: " + ", ".join(names)
+                       + (", …" if len(shared) > 4 else ""))
+        related.append(f"<li>{_a(link(other.url, '', page.url), f'{other.label}: {other.title}')} "
+                       f'<span class="xref-why">({"; ".join(why)})</span></li>')
+    referrers = [registry.pages[src] for (src, dst), _ in sorted(edges.items()) if dst == page.src]
+    parts = []
+    if related:
+        parts.append(f'<p class="xref-related-title">Related chapters</p><ul>{"".join(related)}</ul>')
+    if referrers:
+        items = "".join(f"<li>{_a(link(p.url, '', page.url), p.label if p.chapter is None else f'{p.label}: {p.title}')}</li>"
+                        for p in sorted(referrers, key=lambda p: (p.chapter is None, p.chapter or 0, p.label)))
+        parts.append(f'<p class="xref-related-title">Referenced from</p><ul>{items}</ul>')
+    if not parts:
+        return ""
+    return f'<aside class="xref-related" aria-label="Related reading">{"".join(parts)}</aside>'

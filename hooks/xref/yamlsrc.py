@@ -1,0 +1,64 @@
+"""Load a YAML list of mappings keeping the line of every entry and key, for file:line error messages."""
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .model import Problem
+
+
+@dataclass
+class Entry:
+    """One list item: its values, the line of each key, and the line where it starts."""
+    values: dict[str, Any]
+    lines: dict[str, int] = field(default_factory=dict)
+    line: int = 0
+
+    def line_of(self, key: str) -> int:
+        return self.lines.get(key, self.line)
+
+
+def _plain(value: Any) -> Any:
+    """Dates become ISO strings: the schema treats them as text."""
+    if isinstance(value, (datetime.date, datetime.datetime)):
+        return value.isoformat()
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value
+
+
+def load_entries(path: Path, label: str) -> tuple[list[Entry], list[Problem]]:
+    """Parse `path` (shown as `label` in messages) as a list of mappings."""
+    if not path.is_file():
+        return [], [Problem(label, 1, 1, "file not found", hint="Create it (see docs/contributing.md).")]
+    text = path.read_text(encoding="utf-8")
+    loader = yaml.SafeLoader(text)
+    try:
+        root = loader.get_single_node()
+        if root is None:
+            return [], []
+        if not isinstance(root, yaml.SequenceNode):
+            return [], [Problem(label, root.start_mark.line + 1, 1, "expected a list of entries (lines starting with '- ')")]
+        entries, problems = [], []
+        for item in root.value:
+            line = item.start_mark.line + 1
+            if not isinstance(item, yaml.MappingNode):
+                problems.append(Problem(label, line, item.start_mark.column + 1, "expected an entry with keys (id: …)"))
+                continue
+            entry = Entry({}, {}, line)
+            for key_node, value_node in item.value:
+                key = str(key_node.value)
+                entry.lines[key] = key_node.start_mark.line + 1
+                entry.values[key] = _plain(loader.construct_object(value_node, deep=True))
+            entries.append(entry)
+        return entries, problems
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        return [], [Problem(label, line, column, f"invalid YAML: {getattr(error, 'problem', error)}")]
+    finally:
+        loader.dispose()

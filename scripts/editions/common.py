@@ -1,0 +1,139 @@
+"""What every edition needs: where things are, the book's metadata, the reading order, and a fresh site build."""
+from __future__ import annotations
+
+import datetime as dt
+import os
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from mkdocs.utils.yaml import yaml_load
+
+ROOT = Path(__file__).resolve().parents[2]
+HERE = Path(__file__).resolve().parent
+BASENAME = "fintechs-new-look"
+DEFAULT_OUT = ROOT / "build" / "editions"
+PROVENANCE = ("English text as published at litk.net on 2023-08-06; author not stated; "
+              "apparently machine-translated from a Chinese original.")
+# Pages of the site that are not part of the printed book: the contributors' manual is about this repository's
+# Markdown, not about the essay. Links to them point to the website instead.
+NOT_IN_BOOK = {"contributing.md"}
+
+
+class EditionError(RuntimeError):
+    """A problem that stops an edition; the message says what to do."""
+
+
+@dataclass(frozen=True)
+class NavPage:
+    src: str            # docs-relative Markdown path, e.g. "chapters/01-first-half.md"
+    title: str | None   # the nav title if mkdocs.yml gives one
+    group: str | None   # the nav section it sits in ("Chapters", "Reference", ...), None at top level
+
+    @property
+    def url(self) -> str:
+        """The page's directory URL relative to the site root ("" for the home page)."""
+        stem = self.src[: -len(".md")]
+        if stem == "index":
+            return ""
+        if stem.endswith("/index"):
+            return stem[: -len("index")]
+        return stem + "/"
+
+    @property
+    def html_path(self) -> str:
+        return self.url + "index.html"
+
+    @property
+    def anchor(self) -> str:
+        """A document-wide id prefix for this page: "chapters-01-first-half", "index"."""
+        return self.src[: -len(".md")].replace("/", "-")
+
+
+@dataclass(frozen=True)
+class BookInfo:
+    title: str
+    subtitle: str
+    version: str
+    date: str
+    language: str
+    site_url: str
+    description: str
+    provenance: str = PROVENANCE
+
+
+def load_config(config: Path = ROOT / "mkdocs.yml") -> dict:
+    with open(config, encoding="utf-8") as handle:
+        return yaml_load(handle)
+
+
+def nav_pages(config: dict) -> list[NavPage]:
+    """The site's pages in navigation order (mkdocs.yml `nav`), flattened."""
+    pages: list[NavPage] = []
+
+    def walk(items, group):
+        for item in items:
+            if isinstance(item, str):
+                pages.append(NavPage(item, None, group))
+            elif isinstance(item, dict):
+                for title, value in item.items():
+                    if isinstance(value, list):
+                        walk(value, title)
+                    elif isinstance(value, str) and value.endswith(".md"):
+                        pages.append(NavPage(value, title, group))
+    nav = config.get("nav")
+    if not nav:
+        raise EditionError("mkdocs.yml: no `nav` list; the editions follow the navigation order, so add one.")
+    walk(nav, None)
+    return pages
+
+
+def book_pages(config: dict) -> list[NavPage]:
+    return [page for page in nav_pages(config) if page.src not in NOT_IN_BOOK]
+
+
+def edition_version() -> str:
+    """HANDBOOK_VERSION if the release sets it, else what git says about the checkout, else "dev"."""
+    if os.environ.get("HANDBOOK_VERSION"):
+        return os.environ["HANDBOOK_VERSION"]
+    try:
+        result = subprocess.run(["git", "describe", "--tags", "--always", "--dirty"], cwd=ROOT,
+                                capture_output=True, text=True, timeout=10)
+    except (OSError, subprocess.TimeoutExpired):
+        return "dev"
+    described = result.stdout.strip()
+    return f"dev ({described})" if result.returncode == 0 and described else "dev"
+
+
+def edition_date() -> str:
+    """Today (UTC), or SOURCE_DATE_EPOCH for reproducible builds."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    moment = dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc) if epoch else dt.datetime.now(dt.timezone.utc)
+    return moment.date().isoformat()
+
+
+def book_info(config: dict, version: str | None = None) -> BookInfo:
+    name = config.get("site_name", "Handbook")
+    title, _, subtitle = name.partition(": ")
+    theme = config.get("theme") or {}
+    return BookInfo(
+        title=title,
+        subtitle=subtitle[:1].upper() + subtitle[1:],
+        version=version or edition_version(),
+        date=edition_date(),
+        language=theme.get("language", "en") if isinstance(theme, dict) else "en",
+        site_url=config.get("site_url", ""),
+        description=" ".join(str(config.get("site_description", "")).split()),
+    )
+
+
+def build_site(site_dir: Path, config: Path = ROOT / "mkdocs.yml") -> Path:
+    """Build the handbook with the same script as `make build`; raise with MkDocs' output if it fails."""
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+    result = subprocess.run([sys.executable, str(ROOT / "scripts" / "build.py"), "--config", str(config),
+                             "--site-dir", str(site_dir)], cwd=ROOT, env=env, capture_output=True, text=True)
+    if result.returncode != 0:
+        raise EditionError(f"the site does not build ({config.name}); fix the errors below, then retry:\n"
+                           f"{result.stdout}{result.stderr}")
+    return site_dir

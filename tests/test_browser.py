@@ -1,0 +1,189 @@
+"""The built handbook in a real browser (Debian's Chromium through Playwright), served on 127.0.0.1: menus,
+search in English and Chinese, tooltips, palettes, permalinks and backlinks work under the site's
+Content-Security-Policy, and the site asks no other host for anything."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import jieba
+import pytest
+import yaml
+from playwright.sync_api import expect
+
+from conftest import ROOT
+from support.fixtures import browser, page, site_url  # noqa: F401 - fixtures
+
+pytestmark = pytest.mark.browser
+
+ARTIFACTS = ROOT / "test-artifacts"
+CHAPTER = "chapters/01-first-half/"
+# mike writes versions.json beside the versions at deploy time; a plain build served alone has none, and
+# Material's version selector asks for it. Nothing else may fail to load.
+EXPECTED_MISSING = re.compile(r"/versions\.json$")
+
+
+def glossary() -> list[dict]:
+    return yaml.safe_load((ROOT / "data" / "glossary.yml").read_text(encoding="utf-8"))
+
+
+def chinese_search_case() -> tuple[dict, str]:
+    """A glossary entry whose Chinese term jieba splits into words, and one of those words as the query:
+    searching for a word must find the compound (金融 finds 互联网金融). Internet finance if it is there."""
+    entries = sorted(glossary(), key=lambda e: e["id"] != "internet-finance")
+    for entry in entries:
+        chinese = str(entry.get("chinese") or "").split("(")[0].split("/")[0].strip()
+        words = [w for w in jieba.lcut(chinese) if len(w) >= 2 and w != chinese]
+        if words:
+            return entry, words[-1]
+    pytest.fail("no glossary entry has a Chinese compound term to search for")
+
+
+def assert_clean(page) -> None:  # noqa: F811
+    """No request left 127.0.0.1, and the console reported no error (CSP violations included)."""
+    recorder = page.recorder
+    assert recorder.foreign_requests() == [], f"requests to other hosts: {recorder.foreign_requests()}"
+    errors = [e for e in recorder.errors if not EXPECTED_MISSING.search(e)]
+    assert errors == [], "\n".join(errors)
+
+
+def open_page(page, url: str) -> None:  # noqa: F811
+    page.goto(url)
+    # Material's script has mounted: the search input is wired up and the header knows the page title.
+    expect(page.locator("[data-md-component=header-title]")).to_be_visible()
+    page.wait_for_function("() => document.querySelector('body').dataset.mdColorScheme !== undefined")
+
+
+def search(page, query: str):  # noqa: F811
+    """Open search with its keyboard shortcut and type `query`; returns the result links."""
+    page.keyboard.press("/")
+    box = page.locator("input.md-search__input")
+    expect(box).to_be_focused()
+    box.fill(query)
+    results = page.locator("li.md-search-result__item a.md-search-result__link")
+    expect(results.first).to_be_visible(timeout=15_000)
+    return results
+
+
+def test_home_menu_leads_to_a_chapter(page, site_url):  # noqa: F811
+    open_page(page, site_url)
+    page.locator("nav.md-nav--primary label.md-nav__link", has_text="Chapters").click()
+    chapter_link = page.locator("nav.md-nav--primary a.md-nav__link[href$='chapters/02-middleman-trap/']")
+    title = chapter_link.inner_text().strip()
+    chapter_link.click()
+    expect(page).to_have_url(re.compile(r"/chapters/02-middleman-trap/$"))
+    expect(page.locator("article h1")).to_have_text(re.compile(rf"^{re.escape(title)}¶?$"))  # ¶: its permalink
+    assert_clean(page)
+
+
+@pytest.mark.parametrize("language", ["English", "Chinese"])
+def test_search_finds_a_glossary_entry_and_opens_it(page, site_url, language):  # noqa: F811
+    if language == "English":
+        entry = next(e for e in glossary() if e.get("chinese"))
+        query = entry["term"]
+    else:
+        entry, query = chinese_search_case()
+    open_page(page, site_url + CHAPTER)
+    results = search(page, query)
+    target = results.and_(page.locator(f"[href$='glossary/#{entry['id']}']"))
+    expect(target.first).to_be_visible()
+    target.first.click()
+    expect(page).to_have_url(re.compile(rf"/glossary/#{re.escape(entry['id'])}$"))
+    expect(page.locator(f"h2#{entry['id']}")).to_be_in_viewport()
+    assert_clean(page)
+
+
+def test_glossary_link_shows_its_definition_as_tooltip(page, site_url):  # noqa: F811
+    open_page(page, site_url + CHAPTER)
+    term = page.locator("article a.xref-term").first
+    entry_id = term.get_attribute("data-xref").split(":", 1)[1]
+    short = " ".join(next(e for e in glossary() if e["id"] == entry_id)["short"].split())
+    term.hover()
+    tooltip = page.locator(".md-tooltip2")
+    expect(tooltip).to_be_visible()
+    expect(tooltip).to_contain_text(short[:40])
+    assert_clean(page)
+
+
+def test_palette_toggle_switches_light_and_dark_and_screenshots_are_saved(page, site_url):  # noqa: F811
+    open_page(page, site_url + CHAPTER)
+    body = page.locator("body")
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "chapter-light.png"), full_page=False)
+    expect(body).to_have_attribute("data-md-color-scheme", "default")
+    page.locator("form[data-md-component=palette] label:visible").click()
+    expect(body).to_have_attribute("data-md-color-scheme", "slate")
+    page.screenshot(path=str(ARTIFACTS / "chapter-dark.png"), full_page=False)
+    page.locator("form[data-md-component=palette] label:visible").click()
+    expect(body).to_have_attribute("data-md-color-scheme", "default")
+    assert (ARTIFACTS / "chapter-light.png").stat().st_size > 0 and (ARTIFACTS / "chapter-dark.png").stat().st_size > 0
+    assert_clean(page)
+
+
+def test_paragraph_permalink_leads_to_the_quotation(page, site_url):  # noqa: F811
+    open_page(page, site_url + CHAPTER)
+    quotation = page.locator("blockquote.essay-para").nth(1)
+    number = quotation.get_attribute("id")
+    assert re.fullmatch(r"para-\d+", number), number
+    quotation.locator(f"a[href='#{number}']").click()
+    expect(page).to_have_url(re.compile(rf"#{number}$"))
+    expect(quotation).to_be_in_viewport()
+    assert_clean(page)
+
+
+def test_mentioned_in_backlink_leads_to_the_mention(page, site_url):  # noqa: F811
+    open_page(page, site_url + "glossary/")
+    backlink = page.locator("p.xref-mentioned-in a").first
+    href = backlink.get_attribute("href")
+    anchor = href.split("#", 1)[1]
+    backlink.click()
+    expect(page).to_have_url(re.compile(rf"/chapters/[^/]+/#{re.escape(anchor)}$"))
+    expect(page.locator(f"[id='{anchor}']")).to_be_in_viewport()
+    assert_clean(page)
+
+
+# --- keyboard only ------------------------------------------------------------------------------------------------
+
+def tab_to(page, selector: str, limit: int = 60):  # noqa: F811
+    """Press Tab until the focused element matches `selector`; fails if it is not reached in `limit` steps."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate("s => document.activeElement.matches(s)", selector):
+            return page.locator(":focus")
+    pytest.fail(f"{selector} cannot be reached with Tab")
+
+
+def test_keyboard_reaches_and_uses_search(page, site_url):  # noqa: F811
+    entry = next(e for e in glossary() if e.get("chinese"))
+    open_page(page, site_url + CHAPTER)
+    box = tab_to(page, "input.md-search__input")
+    page.keyboard.type(entry["term"])
+    expect(page.locator("li.md-search-result__item").first).to_be_visible(timeout=15_000)
+    page.keyboard.press("ArrowDown")
+    focused = page.locator(":focus")
+    expect(focused).to_have_class(re.compile("md-search-result__link"))
+    href = focused.get_attribute("href")
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(re.compile(re.escape(href.split("/", 3)[-1]) + "$"))
+    expect(box).not_to_be_focused()
+    assert_clean(page)
+
+
+def test_keyboard_reaches_and_uses_navigation(page, site_url):  # noqa: F811
+    open_page(page, site_url)
+    tab_to(page, "nav.md-nav--primary label.md-nav__link")  # the "Chapters" section
+    page.keyboard.press("Enter")
+    link = tab_to(page, "nav.md-nav--primary a.md-nav__link[href$='chapters/03-new-infrastructure/']")
+    expect(link).to_be_visible()
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(re.compile(r"/chapters/03-new-infrastructure/$"))
+    assert_clean(page)
+
+
+@pytest.mark.parametrize("key", ["Enter", "Space"])
+def test_keyboard_reaches_and_uses_palette_toggle(page, site_url, key):  # noqa: F811
+    open_page(page, site_url + CHAPTER)
+    tab_to(page, "form[data-md-component=palette] input")
+    page.keyboard.press(key)
+    expect(page.locator("body")).to_have_attribute("data-md-color-scheme", "slate")
+    assert_clean(page)

@@ -1,0 +1,362 @@
+"""The offline editions: the PDF (pypdf, pdftoppm), the EPUB (epubcheck) and the offline site zip.
+
+The three editions of the real handbook are built once per session (`editions` fixture); the other tests use tiny
+hand-made inputs.
+"""
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import zipfile
+from pathlib import Path
+from urllib.parse import urljoin, urlsplit
+
+import pytest
+import yaml
+from bs4 import BeautifulSoup
+from conftest import ROOT, run_build
+from PIL import Image
+from pypdf import PdfReader
+from pypdf.generic import IndirectObject
+
+from editions import assemble, build_all, common, epub, offline, pdf
+from third_party_scan import scan
+
+ARTIFACTS = ROOT / "test-artifacts"
+
+
+# --- fixtures -------------------------------------------------------------------------------------------------
+
+@pytest.fixture(scope="session")
+def editions(tmp_path_factory) -> dict[str, Path]:
+    out = tmp_path_factory.mktemp("editions")
+    return build_all.build_editions(out_dir=out, version="test-1.0")
+
+
+@pytest.fixture(scope="session")
+def reader(editions) -> PdfReader:
+    return PdfReader(editions["pdf"])
+
+
+@pytest.fixture(scope="session")
+def page_texts(reader) -> list[str]:
+    return [page.extract_text() or "" for page in reader.pages]
+
+
+@pytest.fixture(scope="session")
+def site_titles(built_site) -> list[str]:
+    """The h1 of every page the book holds, read from the built website in navigation order."""
+    titles = []
+    for page in common.book_pages(common.load_config()):
+        soup = BeautifulSoup((built_site / page.html_path).read_text(encoding="utf-8"), "lxml")
+        h1 = soup.select_one("article.md-content__inner h1")
+        for link in h1.select("a.headerlink"):
+            link.decompose()
+        titles.append(squash(h1.get_text()))
+    return titles
+
+
+def squash(text: str) -> str:
+    return " ".join(text.split())
+
+
+def letters(text: str) -> str:
+    """Text without spaces, hyphens or line breaks: wrapped and hyphenated words still match."""
+    return re.sub(r"[\s\u00ad\-‐]+", "", text).lower()
+
+
+def outline_titles(reader: PdfReader) -> list[tuple[str, int]]:
+    found = []
+
+    def walk(items):
+        for item in items:
+            if isinstance(item, list):
+                walk(item)
+            else:
+                found.append((squash(item.title), reader.get_destination_page_number(item)))
+    walk(reader.outline)
+    return found
+
+
+def glossary_terms() -> list[str]:
+    path = ROOT / "data" / "glossary.yml"
+    if not path.is_file():
+        return []
+    return [entry["term"] for entry in yaml.safe_load(path.read_text(encoding="utf-8")) or []]
+
+
+# --- PDF --------------------------------------------------------------------------------------------------------
+
+def test_outline_has_every_chapter_title(reader, site_titles):
+    outline = [title for title, _ in outline_titles(reader)]
+    missing = [title for title in site_titles if title not in outline]
+    assert not missing, f"PDF bookmarks lack these page titles: {missing}"
+
+
+def test_page_count_is_plausible(reader, page_texts, site_titles):
+    words = sum(len(text.split()) for text in page_texts)
+    pages = len(reader.pages)
+    # cover + contents + at least one page per chapter; no page nearly empty on average (not a one-page collapse)
+    assert pages >= len(site_titles) + 2
+    assert words / pages > 60, f"{pages} pages for {words} words: the layout is mostly blank"
+
+
+def toc_entries(page_texts: list[str]) -> list[tuple[str, int]]:
+    """(title, printed page number) for each line of the contents, joining titles that wrap."""
+    start = next(i for i, text in enumerate(page_texts) if text.lstrip().startswith("Contents"))
+    entries, pending = [], ""
+    for text in page_texts[start:start + 4]:
+        for line in text.splitlines():
+            match = re.match(r"^(.*?)[\s.]*?\.{3,}\s*(\d+)$", line.strip()) or re.match(r"^(\.*)\s*(\d+)$", line.strip())
+            if match:
+                entries.append((squash(f"{pending} {match.group(1)}"), int(match.group(2))))
+                pending = ""
+            elif line.strip() not in ("Contents",) and not line.strip().isupper():
+                pending = f"{pending} {line.strip()}"
+    return entries
+
+
+def test_toc_page_numbers_point_to_the_titles(page_texts, site_titles):
+    entries = toc_entries(page_texts)
+    assert {title for title, _ in entries} >= set(site_titles), "the contents lack page titles"
+    for title, number in entries:
+        assert 1 <= number <= len(page_texts), f"contents: {title!r} points past the end (p. {number})"
+        assert letters(title) in letters(page_texts[number - 1]), \
+            f"contents say {title!r} is on p. {number}, but that page reads: {page_texts[number - 1][:300]!r}"
+
+
+def link_annotations(reader: PdfReader):
+    for index, page in enumerate(reader.pages):
+        for annotation in page.get("/Annots") or []:
+            annotation = annotation.get_object()
+            if annotation.get("/Subtype") == "/Link":
+                yield index, annotation
+
+
+def test_internal_links_resolve(reader, site_titles):
+    destinations = reader.named_destinations
+    internal = 0
+    for index, annotation in link_annotations(reader):
+        action = annotation.get("/A")
+        if "/Dest" in annotation:
+            dest = annotation["/Dest"]
+        elif action is not None and action.get("/S") == "/GoTo":
+            dest = action["/D"]
+        else:
+            uri = action.get("/URI") if action is not None else None
+            assert uri is None or not str(uri).startswith("file:"), f"p. {index + 1}: link to a local file {uri}"
+            continue
+        internal += 1
+        name = str(dest) if not isinstance(dest, list) else None
+        if name is not None:
+            assert name in destinations, f"p. {index + 1}: link to #{name}, which is not in the document"
+            assert reader.get_destination_page_number(destinations[name]) >= 0
+    # at least the contents: one link per page title
+    assert internal >= len(site_titles)
+
+
+def font_descriptors(reader: PdfReader):
+    for page in reader.pages:
+        fonts = (page.get("/Resources") or {}).get("/Font") or {}
+        for font in fonts.values():
+            font = font.get_object()
+            for descendant in font.get("/DescendantFonts") or [font]:
+                descriptor = descendant.get_object().get("/FontDescriptor")
+                if descriptor is not None:
+                    yield font.get("/BaseFont"), descriptor.get_object()
+
+
+def test_fonts_are_embedded(reader):
+    described = list(font_descriptors(reader))
+    assert described, "no fonts found in the PDF"
+    for name, descriptor in described:
+        assert {"/FontFile", "/FontFile2", "/FontFile3"} & set(descriptor), f"font {name} is not embedded"
+
+
+def test_every_title_and_glossary_term_is_in_the_text(page_texts, site_titles):
+    text = letters(" ".join(page_texts))
+    missing = [title for title in site_titles + glossary_terms() if letters(title) not in text]
+    assert not missing, f"not in the PDF's text: {missing}"
+
+
+def test_metadata_language_and_tags(reader):
+    info = reader.metadata
+    assert info.title.startswith("Fintech's New Look")
+    assert "test-1.0" in (info.get("/Keywords") or "") or "test-1.0" in str(info.get("/version"))
+    root = reader.trailer["/Root"]
+    assert root.get("/Lang") == "en"
+    assert root["/MarkInfo"]["/Marked"] is True and "/StructTreeRoot" in root, "the PDF is not tagged"
+
+
+def test_cover_names_the_edition_and_the_essays_provenance(page_texts):
+    cover = squash(page_texts[0])
+    assert "test-1.0" in cover
+    assert "litk.net on 2023-08-06" in cover and "author not stated" in cover
+
+
+def test_cross_references_carry_page_numbers(built_site, page_texts):
+    xrefs = 0
+    for path in built_site.rglob("*.html"):
+        soup = BeautifulSoup(path.read_text(encoding="utf-8"), "lxml")
+        xrefs += len([a for a in soup.select("article a.xref") if urlsplit(a.get("href", "")).netloc == ""])
+    if xrefs == 0:
+        pytest.skip("the site has no generated cross-references (a.xref) yet")
+    numbered = re.findall(r"\(p\.\s?\d+\)", " ".join(page_texts))
+    assert len(numbered) >= min(xrefs, 5), "cross-references lack their '(p. N)'"
+
+
+def render_png(pdf_path: Path, page: int, name: str) -> Path:
+    ARTIFACTS.mkdir(exist_ok=True)
+    stem = ARTIFACTS / name
+    subprocess.run(["pdftoppm", "-png", "-r", "60", "-f", str(page), "-l", str(page), "-singlefile",
+                    str(pdf_path), str(stem)], check=True, timeout=60)
+    return stem.with_suffix(".png")
+
+
+def test_cover_and_a_chapter_page_render(editions, page_texts, site_titles):
+    cover = Image.open(render_png(editions["pdf"], 1, "pdf-cover")).convert("RGB")
+    # the cover is the dark indigo page, not a blank one
+    assert sum(cover.resize((1, 1)).getpixel((0, 0))) < 300
+    chapter = next(i for i, text in enumerate(page_texts) if letters(site_titles[1]) in letters(text) and i > 3)
+    image = Image.open(render_png(editions["pdf"], chapter + 1, "pdf-chapter")).convert("L")
+    dark = sum(1 for value in image.getdata() if value < 128)
+    assert dark > 0.005 * image.width * image.height, "the chapter page is (nearly) blank"
+
+
+def test_fetcher_refuses_other_hosts_and_the_build_says_which(tmp_path):
+    html = '<html lang="en"><title>t</title><body><p>x</p><img src="https://example.invalid/a.png" alt="a"></body></html>'
+    with pytest.raises(common.EditionError, match=r"https://example\.invalid/a\.png.*only local files"):
+        pdf.render_pdf(html, tmp_path / "x.pdf")
+    assert not (tmp_path / "x.pdf").exists()
+
+
+# --- assembling pages into one document ---------------------------------------------------------------------
+
+def fake_site(root: Path, pages: dict[str, str]) -> Path:
+    for url, body in pages.items():
+        path = root / url / "index.html"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(f'<html><body><article class="md-content__inner md-typeset">{body}</article></body></html>',
+                        encoding="utf-8")
+    return root
+
+
+def test_assemble_prefixes_ids_and_retargets_links(tmp_path):
+    site = fake_site(tmp_path / "site", {
+        "": '<h1 id="home">Home<a class="headerlink" href="#home">¶</a></h1>'
+            '<p><a href="a/#para-2">to A</a> <a href="b/">to B</a> <a href="nowhere/">gone</a></p>',
+        "a": '<h1 id="a">A</h1><blockquote class="essay-para" id="para-2">text</blockquote>'
+             '<p><a href="#para-2">same page</a> <a href="../#missing">home, unknown anchor</a></p>'
+             '<figure class="diagram" id="fig-x"><svg class="light" id="s1"></svg>'
+             '<svg class="diagram-dark" id="s2"></svg><figcaption>Figure 1.1</figcaption></figure>',
+        "b": '<h1 id="b">B</h1>',
+    })
+    config = {"site_name": "T: sub", "site_url": "https://example.org/t/",
+              "nav": [{"Home": "index.md"}, {"Part": ["a.md", "b.md"]}, "contributing.md"]}
+    fake_site(site, {"contributing": "<h1>C</h1>"})
+    book = assemble.assemble(site, config, "9")
+    assert [c.anchor for c in book.chapters] == ["index", "a", "b"]
+    html = "".join(book.html_fragments())
+    soup = BeautifulSoup(html, "lxml")
+    hrefs = [a["href"] for a in soup.select("a")]
+    assert hrefs == ["#a--para-2", "#b", "#a--para-2", "#index"]
+    assert "gone" in soup.get_text() and soup.find(id="a--para-2") is not None
+    assert not soup.select("a.headerlink")
+    figure = soup.find(id="a--fig-x")
+    assert [svg["id"] for svg in figure.select("svg")] == ["s1"], "only the light diagram stays"
+    assert book.chapters[1].page.group == "Part"
+
+
+def test_assemble_names_a_page_missing_from_the_site(tmp_path):
+    site = fake_site(tmp_path / "site", {"": "<h1>Home</h1>"})
+    with pytest.raises(common.EditionError, match=r"a/index\.html: missing from the built site.*a\.md"):
+        assemble.assemble(site, {"site_name": "T", "nav": ["index.md", "a.md"]})
+
+
+# --- EPUB -------------------------------------------------------------------------------------------------------
+
+def test_epub_passes_epubcheck(editions):
+    result = epub.epubcheck(editions["epub"])
+    report = result.stdout + result.stderr
+    assert result.returncode == 0 and "ERROR" not in report and "FATAL" not in report, report
+
+
+def test_epub_has_metadata_and_every_chapter(editions, site_titles):
+    with zipfile.ZipFile(editions["epub"]) as archive:
+        names = archive.namelist()
+        opf = archive.read(next(n for n in names if n.endswith(".opf"))).decode("utf-8")
+        text = " ".join(archive.read(n).decode("utf-8") for n in names if n.endswith(".xhtml"))
+    assert "Fintech's New Look" in opf or "Fintech’s New Look" in opf
+    assert "<dc:language>en</dc:language>" in opf and "test-1.0" in opf
+    body = letters(BeautifulSoup(text, "lxml").get_text())
+    assert all(letters(title) in body for title in site_titles)
+
+
+# --- offline site -----------------------------------------------------------------------------------------------
+
+def test_offline_zip_is_self_contained_with_search_and_shim(editions, tmp_path):
+    with zipfile.ZipFile(editions["offline"]) as archive:
+        archive.extractall(tmp_path)
+    site = tmp_path / common.BASENAME
+    assert scan(site) == [], "the offline site loads resources from other hosts"
+    assert (site / "search" / "search_index.js").read_text(encoding="utf-8").startswith("var __index =")
+    shim = site / offline.SHIM_TARGET / "shim.js"
+    assert shim.read_bytes() == (ROOT / "node_modules/iframe-worker/shim/index.js").read_bytes()
+    page = site / "chapters" / "01-first-half.html"      # offline: no directory URLs
+    scripts = [s.get("src") for s in BeautifulSoup(page.read_text(encoding="utf-8"), "lxml").select("script[src]")]
+    assert "../assets/javascripts/iframe-worker/shim.js" in scripts
+    assert not any("unpkg" in (src or "") for src in scripts)
+
+
+def test_offline_config_differs_from_the_site_only_where_it_must():
+    site = common.load_config(ROOT / "mkdocs.yml")
+    offline_config = common.load_config(ROOT / "mkdocs-offline.yml")
+    instant = {"navigation.instant", "navigation.instant.progress"}
+    assert offline_config["theme"]["features"] == [f for f in site["theme"]["features"] if f not in instant]
+
+    def by_name(plugins):
+        return {next(iter(p)) if isinstance(p, dict) else p: (p[next(iter(p))] if isinstance(p, dict) else None)
+                for p in plugins}
+    expected = {name: options for name, options in by_name(site["plugins"]).items() if name != "mike"}
+    expected["offline"] = None
+    assert by_name(offline_config["plugins"]) == expected
+    assert offline_config["extra"]["version"] is None and offline_config["extra"]["editions"] is False
+
+
+def test_vendor_shim_says_how_to_install_it(tmp_path):
+    with pytest.raises(common.EditionError, match=r"shim/index\.js: missing.*bootstrap\.sh all"):
+        offline.vendor_shim(tmp_path / "site", package=tmp_path / "no-such-package")
+
+
+# --- downloads in the site --------------------------------------------------------------------------------------
+
+def download_links(site: Path) -> list[tuple[Path, str]]:
+    links = []
+    for path in [site / "index.html", site / "chapters" / "01-first-half" / "index.html"]:
+        soup = BeautifulSoup(path.read_text(encoding="utf-8"), "lxml")
+        links += [(path, a["href"]) for a in soup.select("a[href]") if "downloads/" in a["href"]]
+    return links
+
+
+def test_plain_build_has_no_download_links(built_site):
+    assert download_links(built_site) == []
+
+
+def test_editions_build_links_the_copied_files(editions, tmp_path, monkeypatch):
+    monkeypatch.setenv("HANDBOOK_EDITIONS", "true")
+    site = tmp_path / "site"
+    result = run_build(ROOT, site)
+    assert result.returncode == 0, result.stderr
+    build_all.copy_into_site(editions, site)
+    links = download_links(site)
+    assert len(links) == 2 * 3, links
+    for page, href in links:
+        target = Path(urljoin(page.as_uri(), href)[len("file://"):])
+        assert target.is_file(), f"{page}: {href} does not exist"
+
+
+def test_copy_into_site_refuses_a_folder_that_is_not_a_site(tmp_path, capsys):
+    code = build_all.main(["--only", "offline", "--out", str(tmp_path / "out"), "--site", str(tmp_path)])
+    assert code == 1
+    assert f"{tmp_path}: not a built site" in capsys.readouterr().err

@@ -1,0 +1,210 @@
+"""The cross-reference engine in real builds: the fixture handbook (tests/fixture_handbook, about bees: proves
+the engine is generic) and the real handbook. Reads the built HTML."""
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from urllib.parse import urljoin, urlparse
+
+import pytest
+import yaml
+from bs4 import BeautifulSoup
+
+from conftest import ROOT, run_build
+
+FIXTURE = ROOT / "tests" / "fixture_handbook"
+PLACEHOLDERS = re.compile(r"xref-slot|<xref-ref|<xref-term|\[\[[a-z¶=]")
+
+
+@pytest.fixture(scope="module")
+def fixture_site(tmp_path_factory) -> Path:
+    site = tmp_path_factory.mktemp("fixture") / "site"
+    result = run_build(FIXTURE, site)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return site
+
+
+def page(site: Path, url: str) -> BeautifulSoup:
+    path = site / url / "index.html" if url else site / "index.html"
+    return BeautifulSoup(path.read_text(encoding="utf-8"), "lxml")
+
+
+def article(site: Path, url: str):
+    return page(site, url).select_one("article")
+
+
+def html_pages(site: Path) -> dict[str, BeautifulSoup]:
+    pages = {}
+    for path in site.rglob("index.html"):
+        if "assets" not in path.parts and "search" not in path.parts:
+            url = path.parent.relative_to(site).as_posix()
+            pages["" if url == "." else url + "/"] = BeautifulSoup(path.read_text(encoding="utf-8"), "lxml")
+    return pages
+
+
+def assert_engine_links_resolve(site: Path) -> int:
+    """Every link the engine made points at a page that exists and an element id on it."""
+    pages = html_pages(site)
+    checked = 0
+    for url, soup in pages.items():
+        for a in soup.select("article a.xref, article .xref-mentioned-in a, article .xref-cited-in a, "
+                             "article .xref-concordance a, article .xref-index a, article aside.xref-related a"):
+            target = urlparse(urljoin("http://h/" + url, a["href"]))
+            target_url = target.path.lstrip("/")
+            assert target_url in pages, f"{url}: {a} points to a missing page"
+            if target.fragment:
+                assert pages[target_url].find(id=target.fragment), f"{url}: {a} points to a missing anchor"
+            checked += 1
+    return checked
+
+
+# --- the fixture handbook -------------------------------------------------------------------------------------
+
+def test_fixture_quotes_every_paragraph_once_with_repairs_and_headings(fixture_site):
+    quotes = {}
+    for url in ("chapters/hive/", "chapters/seasons/"):
+        for quote in article(fixture_site, url).select("blockquote.essay-para"):
+            assert quote["id"] not in quotes
+            quotes[quote["id"]] = (url, quote)
+    assert sorted(quotes) == ["para-1", "para-2", "para-3", "para-4"]
+    url, third = quotes["para-3"]
+    assert third.select_one(".essay-heading").get_text() == "Swarming season"
+    assert third.select_one("a.essay-para-num")["href"] == "#para-3"
+    assert "In late spring a strong colony divides" in third.get_text()
+    assert "home. A swarm" in third.get_text(), "the missing space is repaired"
+    assert third.select_one("ins.ed-repair")["title"] == "Editorial repair: space added"
+    citation = third.select_one("details.essay-cite code").get_text()
+    assert citation == ("On keeping bees, ¶3, example.org, 2024-05-01, in: Bees: a fixture handbook, "
+                        "https://example.org/bees/chapters/seasons/#para-3")
+
+
+def test_fixture_first_mentions_link_with_tooltips_and_exclusions(fixture_site):
+    hive = article(fixture_site, "chapters/hive/")
+    autolinks = hive.select("a.xref-auto")
+    assert [a["data-xref"] for a in autolinks] == ["term:colony", "term:queen", "term:brood-frame"]
+    colony = autolinks[0]
+    assert colony["href"] == "../../glossary/#colony" and colony["id"] == "mention-colony-1"
+    assert colony["title"] == "All the bees of one hive living as one family."
+    assert hive.select_one("code").get_text() == "colony"
+    assert hive.select_one("span.xref-nolink").get_text() == "swarm"
+    assert not any(a["data-xref"] == "term:swarm" for a in hive.select("a.xref"))
+    assert not hive.select("h1 a.xref, h2 a.xref")
+    # a term with autolink: false links only where forced
+    seasons = article(fixture_site, "chapters/seasons/")
+    assert "winter-cluster" not in " ".join(a["data-xref"] for a in seasons.select("a.xref-auto"))
+    assert seasons.select_one('a[data-xref="term:winter-cluster"]').get_text() == "winter cluster"
+
+
+def test_fixture_references_get_their_text_and_pdf_attributes(fixture_site):
+    hive = article(fixture_site, "chapters/hive/")
+    refs = {a["data-xref"]: a for a in hive.select("a.xref") if "xref-auto" not in a["class"]}
+    assert refs["p:2"].get_text() == "¶2" and refs["p:2"]["href"] == "#para-2"
+    assert refs["sec:seasons#cold-months"].get_text() == "Cold months"
+    assert refs["src:langstroth-1853"].get_text() == "Hopkins, Bridgman & Co. 1853"
+    assert "xref-src" in refs["src:langstroth-1853"]["class"]
+    home = article(fixture_site, "")
+    assert [a.get_text() for a in home.select("a.xref-ch")] == ["Chapter 1", "the seasons"]
+
+
+def test_fixture_generated_pages(fixture_site):
+    glossary = article(fixture_site, "glossary/")
+    assert [h["id"] for h in glossary.select("h2")] == ["brood-frame", "colony", "queen", "swarm", "winter-cluster"]
+    swarm = glossary.find("h2", id="swarm")
+    assert swarm.find_next("p", class_="xref-chinese").get_text() == "分蜂 fēnfēng"
+    queen = glossary.find("h2", id="queen").find_next("p", class_="xref-mentioned-in")
+    assert [(a.get_text(), a["href"]) for a in queen.select("a")] == [
+        ("Chapter 1 ¶1", "../chapters/hive/#mention-queen-1"), ("Chapter 2 ¶3", "../chapters/seasons/#mention-queen-1")]
+    assert not glossary.select('h2#queen ~ p a[data-xref="term:queen"]')[:0]
+    toc = [a.get_text(strip=True) for a in page(fixture_site, "glossary/").select(".md-sidebar--secondary a")]
+    assert "brood frame" in toc and "swarm" in toc
+
+    sources = article(fixture_site, "sources/")
+    seeley = sources.find(id="seeley-2010")
+    assert "Honeybee Democracy" in seeley.get_text()
+    assert "Chapter 2" in [a.get_text() for a in seeley.select(".xref-cited-in a")]
+
+    terms = article(fixture_site, "terms/")
+    colony = next(li for li in terms.select("li.xref-index-term") if li.a.get_text() == "colony")
+    assert [a["href"] for a in colony.select("ul a") if "#mention" in a["href"]] == [
+        "../chapters/hive/#mention-colony-1", "../chapters/hive/#mention-colony-2",
+        "../chapters/seasons/#mention-colony-1", "../chapters/seasons/#mention-colony-2",
+        "../chapters/seasons/#mention-colony-3"]
+
+    essay = article(fixture_site, "essay/")
+    assert [d["id"] for d in essay.select("div.published-para")] == [f"published-{n}" for n in range(1, 5)]
+    assert [h.get_text(strip=True).rstrip("¶") for h in essay.select("h2, h3")] == [
+        "On keeping bees", "Swarming season", "Winter"]
+    first = essay.find(id="published-1").select(".xref-concordance a")
+    assert [(a.get_text(), a["href"]) for a in first] == [
+        ("quoted in Chapter 1", "../chapters/hive/#para-1"), ("discussed in Chapter 2", "../chapters/seasons/#ref-para-1-1")]
+
+    about = article(fixture_site, "about/")
+    assert [li.get_text() for li in about.select(".ed-repair-list li")][0] == "¶1: mayor.Every → mayor. Every"
+
+
+def test_fixture_chapters_end_with_related_reading(fixture_site):
+    related = article(fixture_site, "chapters/hive/").select_one("aside.xref-related")
+    sections = [p.get_text() for p in related.select(".xref-related-title")]
+    assert sections == ["Related chapters", "Referenced from"]
+    assert "Chapter 2: The seasons" in related.ul.get_text() and "colony" in related.ul.get_text()
+    referrers = [a.get_text() for a in related.select("ul")[1].select("a")]
+    assert referrers == ["Chapter 2: The seasons", "Home"]
+
+
+def test_fixture_links_resolve_and_no_placeholder_is_left(fixture_site):
+    assert assert_engine_links_resolve(fixture_site) > 30
+    for path in [*fixture_site.rglob("*.html"), fixture_site / "search" / "search_index.json"]:
+        assert not PLACEHOLDERS.search(path.read_text(encoding="utf-8")), path
+    index = json.loads((fixture_site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    assert any("Start with Chapter 1, then the seasons" in doc["text"] for doc in index["docs"])
+
+
+# --- the real handbook ----------------------------------------------------------------------------------------
+
+def chapters(site: Path) -> list[str]:
+    return sorted(p.parent.relative_to(site).as_posix() + "/" for p in (site / "chapters").glob("*/index.html"))
+
+
+def test_handbook_quotes_each_of_the_twelve_paragraphs_once(built_site):
+    found = []
+    for url in chapters(built_site):
+        found += [q["id"] for q in article(built_site, url).select("blockquote.essay-para")]
+    assert sorted(found, key=lambda i: int(i.split("-")[1])) == [f"para-{n}" for n in range(1, 13)]
+
+
+def test_handbook_essay_page_has_the_whole_text_in_order(built_site):
+    essay = article(built_site, "essay/")
+    assert [d["id"] for d in essay.select("div.published-para")] == [f"published-{n}" for n in range(1, 13)]
+    headings = [h.get_text(strip=True).rstrip("¶") for h in essay.select("h2, h3")]
+    assert headings[-3:] == ["Fintech’s new look", "New business models, the foundation of fintech", "Conclusion"]
+    for n in range(1, 13):
+        links = essay.find(id=f"published-{n}").select(".xref-concordance a")
+        assert links and links[0].get_text().startswith("quoted in Chapter"), n
+
+
+def test_handbook_glossary_page_lists_every_entry_alphabetically(built_site):
+    entries = yaml.safe_load((ROOT / "data" / "glossary.yml").read_text(encoding="utf-8"))
+    glossary = article(built_site, "glossary/")
+    ids = [h["id"] for h in glossary.select("h2") if h["id"] in {e["id"] for e in entries}]
+    expected = [e["id"] for e in sorted(entries, key=lambda e: (e["term"].casefold(), e["id"]))]
+    assert ids == expected
+    assert glossary.select("p.xref-mentioned-in a")
+
+
+def test_handbook_figures_are_numbered_per_chapter_and_referenced(built_site):
+    for url in chapters(built_site):
+        soup = page(built_site, url)
+        number = re.search(r"(\d+)", url.split("/")[1]).group(1).lstrip("0")
+        for k, caption in enumerate(soup.select("article figure.diagram figcaption"), 1):
+            assert caption.get_text().startswith(f"Figure {number}.{k}"), (url, caption.get_text())
+        for ref in soup.select("article a.xref-fig"):
+            assert re.fullmatch(r"Figure \d+\.\d+", ref.get_text()) or "xref" in ref["class"]
+
+
+def test_handbook_engine_links_resolve_and_about_lists_corrections(built_site):
+    assert assert_engine_links_resolve(built_site) > 100
+    about = article(built_site, "about/")
+    assert "¶1: on.Different → on. Different" in [li.get_text() for li in about.select(".ed-repair-list li")]
+    for path in built_site.rglob("*.html"):
+        assert not PLACEHOLDERS.search(path.read_text(encoding="utf-8")), path
