@@ -1,10 +1,12 @@
 """Publish one version of the handbook with mike: build it, check it, and only then commit it to gh-pages.
 
-    python scripts/release.py VERSION [--alias latest | --no-alias] [--title TITLE] [--push] [--allow-dirty]
+    python scripts/release.py VERSION [--alias latest | --no-alias] [--title TITLE] [--push]
+                              [--allow-dirty] [--no-editions]
 
 VERSION is an edition number ("1.0", "1.1.2") or "dev" (the main branch). The site is built once, with the
-version's settings (strict mode), together with its PDF and EPUB editions; the checks run on that build; and
-exactly the files that passed are committed to the local `gh-pages` branch with mike, as VERSION plus its alias
+version's settings (strict mode), and its PDF, EPUB and offline zip are copied into it; the checks (nothing
+loaded from other hosts, no link to a file the site lacks) run on that build; and exactly the files that passed
+are committed to the local `gh-pages` branch with mike, as VERSION plus its alias
 (a redirect, never a symlink). The root of the site then redirects to `latest` (or, before the first edition,
 to VERSION). A failed build or check commits nothing. Releasing the same version again replaces it; when nothing
 changed, gh-pages stays as it is. `--push` pushes gh-pages afterwards; without it nothing leaves the machine.
@@ -19,7 +21,9 @@ import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
+from bs4 import BeautifulSoup
 from mike import commands as mike_commands
 from mike import git_utils
 from mike.mkdocs_utils import docs_version_var
@@ -31,7 +35,8 @@ import third_party_scan  # noqa: E402
 
 VERSION_RE = re.compile(r"^(?:dev|\d+\.\d+(?:\.\d+)?)$")
 ALIAS_RE = re.compile(r"^[a-z][a-z0-9-]*$")
-EDITIONS_CLI = SCRIPTS / "editions" / "build_all.py"
+LINKING = ["a", "link", "script", "img", "source"]
+EDITIONS_CLI = SCRIPTS / "editions" / "build_all.py"   # builds the editions and copies them into a site
 
 
 class ReleaseError(RuntimeError):
@@ -97,15 +102,12 @@ def build_site(release: Release, site: Path, env: dict[str, str]) -> None:
         raise ReleaseError(f"the build of {release.version} failed (messages above)")
 
 
-def build_editions(release: Release, site: Path, env: dict[str, str]) -> bool:
-    """The PDF and EPUB of this version, copied into its site. False when this checkout has no editions CLI."""
-    if not EDITIONS_CLI.exists():
-        return False
-    command = [sys.executable, str(EDITIONS_CLI), "--only", "pdf", "--only", "epub", "--site", str(site),
-               "--version", release.version, "--out", str(site.parent / "editions")]
+def build_editions(release: Release, site: Path, env: dict[str, str]) -> None:
+    """The PDF, EPUB and offline zip of this version, copied into its site's downloads/."""
+    command = [sys.executable, str(EDITIONS_CLI), "--site", str(site), "--version", release.version,
+               "--out", str(site.parent / "editions")]
     if subprocess.run(command, cwd=release.project, env=env).returncode != 0:
         raise ReleaseError(f"the PDF/EPUB editions of {release.version} failed (messages above)")
-    return True
 
 
 def check_site(site: Path) -> None:
@@ -114,6 +116,33 @@ def check_site(site: Path) -> None:
         listing = "\n".join(f"  {finding}" for finding in findings)
         raise ReleaseError(f"the built site loads {len(findings)} resource(s) from other hosts; make them local:\n"
                            f"{listing}")
+    missing = missing_files(site)
+    if missing:
+        listing = "\n".join(f"  {finding}" for finding in missing)
+        raise ReleaseError(f"the built site links to {len(missing)} file(s) it does not hold:\n{listing}")
+
+
+def missing_files(site: Path) -> list[str]:
+    """Links and sources inside the site that point to a file it does not hold ("page: link"): the download links
+    of the announce bar, for one. Links that leave the version (to the site root, other versions) are left alone."""
+    missing = []
+    for page in sorted(site.rglob("*.html")):
+        if page.name == "404.html":         # served from any folder: MkDocs writes its links for the site root
+            continue
+        soup = BeautifulSoup(page.read_text(encoding="utf-8"), "lxml")
+        for element in soup.find_all(LINKING):
+            url = element.get("href") or element.get("src") or ""
+            parts = urlsplit(url)
+            if parts.scheme or parts.netloc or not parts.path or parts.path.startswith("/"):
+                continue
+            target = (page.parent / unquote(parts.path)).resolve()
+            if not target.is_relative_to(site.resolve()):
+                continue
+            if target.is_dir():
+                target = target / "index.html"
+            if not target.exists():
+                missing.append(f"{page.relative_to(site)}: {url}")
+    return missing
 
 
 def deploy(release: Release, site: Path, message: str | None = None) -> bool:
@@ -140,7 +169,7 @@ def set_default(release: Release) -> bool:
     return True
 
 
-def release_version(release: Release, *, allow_dirty: bool = False) -> int:
+def release_version(release: Release, *, allow_dirty: bool = False, editions: bool = True) -> None:
     validate(release.version, release.aliases)
     if not allow_dirty:
         check_working_tree(release.project)
@@ -148,17 +177,18 @@ def release_version(release: Release, *, allow_dirty: bool = False) -> int:
     git_utils.update_from_upstream(release.remote, release.branch)
     before = branch_head(release.project, release.branch)
     env = reproducible_env(release)
+    env["HANDBOOK_EDITIONS"] = "true" if editions else "false"     # the download links in the announce bar
     with tempfile.TemporaryDirectory(prefix="release-") as tmp:
         site = Path(tmp) / "site"
         build_site(release, site, env)
-        with_editions = build_editions(release, site, env)
+        if editions:
+            build_editions(release, site, env)
         check_site(site)
         changed = deploy(release, site)
     after = branch_head(release.project, release.branch)
-    editions = "with its PDF and EPUB" if with_editions else "without PDF/EPUB (no scripts/editions/build_all.py)"
+    carried = "with its PDF, EPUB and offline zip" if editions else "without downloads (--no-editions)"
     state = f"{release.branch} {before or '(new)'} -> {after}" if changed else f"{release.branch} unchanged at {after}"
-    print(f"release {release.version} ({', '.join(release.aliases) or 'no alias'}) {editions}: {state}")
-    return 0
+    print(f"release {release.version} ({', '.join(release.aliases) or 'no alias'}) {carried}: {state}")
 
 
 def push(release: Release) -> int:
@@ -182,6 +212,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--push", action="store_true", help="push gh-pages to the remote afterwards")
     parser.add_argument("--remote", default="origin")
     parser.add_argument("--allow-dirty", action="store_true", help="release uncommitted changes (trial runs)")
+    parser.add_argument("--no-editions", action="store_true",
+                        help="publish the website without its PDF, EPUB and offline zip (trial runs)")
     return parser.parse_args(argv)
 
 
@@ -190,7 +222,7 @@ def main(argv: list[str]) -> int:
     aliases = () if args.no_alias else tuple(args.alias or ["latest"])
     release = Release(ROOT, args.version, aliases, args.title, remote=args.remote)
     try:
-        release_version(release, allow_dirty=args.allow_dirty)
+        release_version(release, allow_dirty=args.allow_dirty, editions=not args.no_editions)
     except (ReleaseError, git_utils.GitError) as error:
         print(f"release {args.version}: {error}\nNothing was published: {release.branch} is as it was.",
               file=sys.stderr)

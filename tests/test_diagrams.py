@@ -9,6 +9,7 @@ from collections import Counter
 import pytest
 import tinycss2
 from bs4 import BeautifulSoup
+from hypothesis import given, settings, strategies as st
 
 from xref import diagrams
 from xref.diagrams import DiagramError, parse_fence_header, render_figure
@@ -150,11 +151,24 @@ def test_missing_d2_says_how_to_install_it(tmp_path, monkeypatch):
         render(tmp_path)
 
 
-def test_remote_images_are_rejected():
-    svg = ('<svg xmlns="http://www.w3.org/2000/svg"><svg class="d2-1 d2-svg">'
-           '<image href="https://icons.example/x.svg"/></svg></svg>')
-    with pytest.raises(DiagramError, match="icons.example.*remove the icon"):
-        diagrams.inline_svg(svg, prefix="fig-x-light-", alt="x", css_class="diagram-light")
+def test_remote_icons_are_rejected_with_their_line(tmp_path):
+    # d2 runs with --bundle=false, so it does not try to download the icon; the reference itself is refused.
+    with pytest.raises(DiagramError, match="icons.example/x.svg.*remove the icon") as caught:
+        render(tmp_path, source="a -> b\nb.icon: https://icons.example/x.svg\n")
+    assert caught.value.line == 2
+
+
+def test_built_pages_keep_figures_intact(built_site):
+    pages = [page for page in built_site.glob("**/index.html") if 'class="diagram"' in page.read_text()]
+    assert len(pages) >= 6, "one diagram per chapter at least"
+    for page in pages:
+        soup = BeautifulSoup(page.read_text(), "html.parser")
+        ids = Counter(element["id"] for element in soup.find_all(id=True))
+        assert [name for name, count in ids.items() if count > 1] == [], page
+        assert all(mask.parent.name == "defs" for mask in soup.find_all("mask")), page
+        assert any(link["href"].endswith("assets/diagrams.css") for link in soup.find_all("link", rel="stylesheet"))
+        for figure in soup.find_all("figure", class_="diagram"):
+            assert len(copies(figure)) == 2 and figure.figcaption.get_text().startswith("Figure ")
 
 
 def test_fence_header_is_parsed():
@@ -162,6 +176,20 @@ def test_fence_header_is_parsed():
     assert header == {"id": "timeline", "caption": 'From Yu\'e Bao to the "Ant" fine', "alt": "A timeline"}
     # The Markdown pass hands over the header without the language.
     assert parse_fence_header('id="p2p-decline" caption="c" alt="a"')["id"] == "p2p-decline"
+
+
+def quoted(value: str) -> str:
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+words = st.text(st.characters(blacklist_categories=("Cc", "Cs")), min_size=1).filter(lambda s: s.strip() == s)
+
+
+@settings(max_examples=60, database=None)  # no .hypothesis/ folder in the checkout
+@given(fig_id=st.from_regex(diagrams.FIG_ID, fullmatch=True), caption=words, alt=words)
+def test_any_quoted_caption_and_alt_come_back_unchanged(fig_id, caption, alt):
+    info = f"d2 alt={quoted(alt)} id={quoted(fig_id)}  caption={quoted(caption)}"
+    assert parse_fence_header(info) == {"id": fig_id, "caption": caption, "alt": alt}
 
 
 @pytest.mark.parametrize(("info", "message"), [

@@ -30,7 +30,7 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
 CHAPTER = "docs/chapters/01-first-half.md"
 CHANGELOG = "docs/changelog.md"
 MARKER_1_1 = "Marker of edition 1.1 in the release test"
-EDITIONS = (ROOT / "scripts" / "editions" / "build_all.py").exists()
+DOWNLOADS = {"fintechs-new-look.pdf", "fintechs-new-look.epub", "fintechs-new-look-offline.zip"}
 
 
 # --- a throw-away repository and its gh-pages branch -----------------------------------------------------------
@@ -80,7 +80,8 @@ def failure_report(result: subprocess.CompletedProcess) -> str:
 
 @pytest.fixture(scope="module")
 def pages_repo(tmp_path_factory) -> Path:
-    """A committed copy of the handbook with 1.0 released, then 1.1 (with a changelog entry of its own)."""
+    """A committed copy of the handbook with 1.0 released (website only, to keep the test lean), then 1.1 with
+    its editions and a changelog entry of its own."""
     repo = tmp_path_factory.mktemp("release") / "handbook"
     for name in git(ROOT, "ls-files", "--cached", "--others", "--exclude-standard").splitlines():
         if (ROOT / name).is_file():                     # the checkout as a commit of it would hold it
@@ -91,8 +92,9 @@ def pages_repo(tmp_path_factory) -> Path:
     git(repo, "config", "user.email", "release-test@example.org")
     git(repo, "add", "--all")
     git(repo, "commit", "--quiet", "--message", "handbook 1.0")
+    git(repo, "tag", "v1.0")
 
-    first = release(repo, "1.0")
+    first = release(repo, "1.0", "--no-editions")
     assert first.returncode == 0, failure_report(first)
     with (repo / CHANGELOG).open("a", encoding="utf-8") as changelog:
         changelog.write(f"\n## 1.1\n\n- {MARKER_1_1}.\n")
@@ -137,12 +139,28 @@ def test_each_version_holds_its_own_build(pages_repo):
     assert MARKER_1_1 not in read(pages_repo, "1.0/changelog/index.html")
 
 
-@pytest.mark.skipif(not EDITIONS, reason="scripts/editions/build_all.py is not in this checkout yet")
-def test_each_version_carries_its_pdf_and_epub(pages_repo):
+def test_a_version_carries_its_own_pdf_epub_and_offline_zip_and_links_to_them(pages_repo):
     entries = tree(pages_repo)
-    for version in ("1.0", "1.1"):
-        downloads = {Path(path).suffix for path in entries if path.startswith(f"{version}/downloads/")}
-        assert {".pdf", ".epub"} <= downloads, f"{version}/downloads/ holds {sorted(downloads)}"
+    assert {Path(path).name for path in entries if path.startswith("1.1/downloads/")} == DOWNLOADS
+    assert not any(path.startswith("1.0/downloads/") for path in entries)    # released with --no-editions
+    pdf = subprocess.run(["git", "show", "gh-pages:1.1/downloads/fintechs-new-look.pdf"], cwd=pages_repo,
+                         capture_output=True, check=True).stdout
+    assert pdf.startswith(b"%PDF-")
+    chapter = BeautifulSoup(read(pages_repo, "1.1/chapters/01-first-half/index.html"), "lxml")
+    links = {a["href"] for a in chapter.select(".handbook-downloads a")}
+    assert links == {f"../../downloads/{name}" for name in DOWNLOADS}
+    assert not BeautifulSoup(read(pages_repo, "1.0/index.html"), "lxml").select(".handbook-downloads a")
+
+
+def test_release_check_finds_links_to_files_the_site_lacks(tmp_path):
+    release_script = pytest.importorskip("release")
+    (tmp_path / "chapters").mkdir()
+    (tmp_path / "chapters" / "index.html").write_text(
+        '<a href="../downloads/book.pdf">PDF</a> <a href="../">home</a> <a href="#top">top</a>'
+        '<a href="../../">other versions</a> <a href="https://example.org/">web</a>', encoding="utf-8")
+    (tmp_path / "index.html").write_text('<img src="logo.png" alt="">', encoding="utf-8")
+    assert release_script.missing_files(tmp_path) == ["chapters/index.html: ../downloads/book.pdf",
+                                                      "index.html: logo.png"]
 
 
 # --- what must not get published --------------------------------------------------------------------------------
@@ -191,7 +209,11 @@ def test_bad_version_or_alias_is_refused_with_what_to_do(pages_repo, args, messa
 
 def test_releasing_the_same_version_twice_changes_nothing(pages_repo):
     before, versions = gh_pages(pages_repo), read(pages_repo, "versions.json")
-    result = release(pages_repo, "1.1", "--alias", "latest")
+    git(pages_repo, "checkout", "--quiet", "v1.0")     # the commit 1.0 was released from
+    try:
+        result = release(pages_repo, "1.0", "--no-alias", "--no-editions")
+    finally:
+        git(pages_repo, "checkout", "--quiet", "main")
     assert result.returncode == 0, failure_report(result)
     assert "gh-pages unchanged" in result.stdout
     assert gh_pages(pages_repo) == before

@@ -14,6 +14,7 @@ import re
 import shutil
 import subprocess
 import sys
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
 from pathlib import Path
@@ -25,9 +26,9 @@ SVG_NS = "http://www.w3.org/2000/svg"
 XLINK_HREF = "{http://www.w3.org/1999/xlink}href"
 # Readable on Material's two palettes: Neutral Default on white, Dark Mauve on slate.
 PALETTES = {"light": 0, "dark": 200}
-# --scale 1 keeps the natural size (width/height attributes) instead of "fit to screen";
-# --pad 16 instead of 100 px of empty border.
-D2_OPTIONS = ["--pad", "16", "--scale", "1", "--no-xml-tag", "--omit-version"]
+# --scale 1 keeps the natural size (width/height attributes) instead of "fit to screen"; --pad 16 instead of
+# 100 px of empty border; --bundle=false: d2 never downloads a remote icon (the reference is rejected below).
+D2_OPTIONS = ["--pad", "16", "--scale", "1", "--bundle=false", "--no-xml-tag", "--omit-version"]
 TIMEOUT_SECONDS = 30
 FIG_ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 HEADER_KEYS = ("id", "caption", "alt")
@@ -92,8 +93,8 @@ def render_figure(source: str, *, fig_id: str, number: str, caption: str, alt: s
     cache_dir = Path(cache_dir)
     with ThreadPoolExecutor(max_workers=len(PALETTES)) as pool:
         raw = dict(zip(PALETTES, pool.map(lambda theme: render_svg(source, theme, cache_dir), PALETTES.values())))
-    copies = [inline_svg(raw[name], prefix=f"fig-{fig_id}-{name}-", alt=alt, css_class=f"diagram-{name}")
-              for name in PALETTES]
+    copies = [inline_svg(raw[name], prefix=f"fig-{fig_id}-{name}-", alt=alt, css_class=f"diagram-{name}",
+                         source=source) for name in PALETTES]
     caption_html = f"Figure {html.escape(number)}: {html.escape(caption)}"
     return (f'<figure class="diagram" id="fig-{fig_id}">\n' + "\n".join(copies)
             + f"\n<figcaption>{caption_html}</figcaption>\n</figure>")
@@ -146,11 +147,11 @@ def _run_d2(binary: str, source: str, theme: int) -> str:
         raise DiagramError(f"d2 did not finish within {TIMEOUT_SECONDS} s: simplify the diagram or split it "
                            "into two") from None
     if result.returncode != 0 or not result.stdout.strip():
-        raise d2_error(result.stderr, source)
+        raise d2_error(result.stderr)
     return result.stdout
 
 
-def d2_error(stderr: str, source: str) -> DiagramError:
+def d2_error(stderr: str) -> DiagramError:
     """The DiagramError for d2's complaint: every `line, column: message` it reports, the first line as `line`."""
     positions = [match.groups() for match in map(D2_POSITION.search, stderr.splitlines()) if match]
     if positions:
@@ -158,11 +159,6 @@ def d2_error(stderr: str, source: str) -> DiagramError:
         return DiagramError(f"D2 cannot compile the diagram ({details}): correct the D2 source there "
                             "(syntax: the D2 tour at d2lang.com)", int(positions[0][0]))
     lines = [line.removeprefix("err: ").strip() for line in stderr.splitlines() if line.strip()]
-    remote = re.search(r"failed to bundle (\S+?):", stderr)
-    if remote:
-        return DiagramError(f"the diagram loads a remote image ({remote.group(1)}): the handbook makes no "
-                            "requests to other hosts, so remove the icon or image",
-                            _line_containing(source, remote.group(1)))
     return DiagramError(f"d2 failed: {lines[-1] if lines else 'no output'}: correct the diagram source")
 
 
@@ -175,19 +171,19 @@ def _line_containing(source: str, text: str) -> int | None:
 
 def _write_atomically(path: Path, text: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
     temporary.write_text(text, encoding="utf-8")
-    os.chmod(temporary, 0o644)  # world-readable, like the rest of the build (LinkChecker runs as nobody)
+    os.chmod(temporary, 0o644)  # readable by every user of the checkout, like the sources
     os.replace(temporary, path)
 
 
 # ------------------------------------------------------------------------------------ SVG clean-up for HTML
 
-def inline_svg(svg_text: str, *, prefix: str, alt: str, css_class: str) -> str:
-    """d2's SVG made fit to inline into HTML next to other copies of itself."""
+def inline_svg(svg_text: str, *, prefix: str, alt: str, css_class: str, source: str = "") -> str:
+    """d2's SVG made fit to inline into HTML next to other copies of itself (`source` locates errors)."""
     root = etree.fromstring(svg_text.encode("utf-8"), etree.XMLParser(resolve_entities=False, no_network=True,
                                                                         strip_cdata=False))
-    _reject_external_references(root)
+    _reject_external_references(root, source)
     _prefix_ids(root, prefix)
     _scope_styles(root)
     _move_masks_into_defs(root)
@@ -195,12 +191,13 @@ def inline_svg(svg_text: str, *, prefix: str, alt: str, css_class: str) -> str:
     return etree.tostring(root, encoding="unicode")
 
 
-def _reject_external_references(root) -> None:
+def _reject_external_references(root, source: str) -> None:
     for element in root.iter(f"{{{SVG_NS}}}image", f"{{{SVG_NS}}}use", f"{{{SVG_NS}}}script"):
         target = element.get("href") or element.get(XLINK_HREF) or ""
         if element.tag.endswith("script") or not (target.startswith("#") or target.startswith("data:")):
-            raise DiagramError(f"the rendered diagram refers to `{target[:60] or 'a script'}`: the handbook loads "
-                               "nothing from outside the page, so remove the icon or image")
+            raise DiagramError(f"the diagram refers to `{target[:60] or 'a script'}`: the handbook loads nothing "
+                               "from outside the page, so remove the icon or image",
+                               _line_containing(source, target) if target else None)
 
 
 def _prefix_ids(root, prefix: str) -> None:

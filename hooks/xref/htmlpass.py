@@ -17,7 +17,7 @@ from .model import Mention, Reference, Term
 
 WORD_RE = re.compile(r"\w+")
 GAP_RE = re.compile(r"^[\s\-\u2010\u2011]+$")      # what may stand between the words of one term
-TOKEN_RE = re.compile(r"\[\[(?P<body>[^\[\]\n]+?)\]\]")
+TOKEN_RE = re.compile(r"\[\[(?P<body>[^\[\]]+?)\]\]")  # may span a line break
 HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 # Where neither autolinks nor [[…]] tokens are touched.
 NO_TOKENS = {"code", "pre", "kbd", "samp", "script", "style", "textarea", "svg", "math", "figure", "a",
