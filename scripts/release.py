@@ -145,14 +145,13 @@ def missing_files(site: Path) -> list[str]:
     return missing
 
 
-def deploy(release: Release, site: Path, message: str | None = None) -> bool:
+def deploy(release: Release, site: Path) -> bool:
     """Commit `site` as the version and its aliases. True if gh-pages changed."""
     cfg = {"site_dir": str(site), "use_directory_urls": True}
     changed = True
     try:
         with mike_commands.deploy(cfg, release.version, release.title, list(release.aliases), update_aliases=True,
-                                  alias_type=mike_commands.AliasType.redirect, branch=release.branch,
-                                  message=message):
+                                  alias_type=mike_commands.AliasType.redirect, branch=release.branch):
             pass  # mike expects the build inside this block; ours already ran and passed the checks
     except git_utils.GitEmptyCommit:
         changed = False

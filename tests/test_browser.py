@@ -54,15 +54,27 @@ def open_page(page, url: str) -> None:  # noqa: F811
     page.wait_for_function("() => document.querySelector('body').dataset.mdColorScheme !== undefined")
 
 
-def search(page, query: str):  # noqa: F811
-    """Open search with its keyboard shortcut and type `query`; returns the result links."""
+def type_query(page, query: str) -> None:  # noqa: F811
+    """Type into the focused search box once the index is loaded. Material reads the query on keyup, which
+    typing Chinese through an input method fires when the word is committed: End stands in for that."""
+    expect(page.locator(".md-search-result__meta")).not_to_have_text("Initializing search", timeout=15_000)
+    page.keyboard.insert_text(query)
+    page.keyboard.press("End")
+    expect(page.locator("li.md-search-result__item").first).to_be_visible(timeout=15_000)
+
+
+def search_result(page, query: str, href_pattern: str):  # noqa: F811
+    """Open search with its keyboard shortcut, type `query` and return the result whose link matches
+    `href_pattern` (a CSS attribute selector), unfolding "more on this page" if it is folded away."""
     page.keyboard.press("/")
-    box = page.locator("input.md-search__input")
-    expect(box).to_be_focused()
-    box.fill(query)
-    results = page.locator("li.md-search-result__item a.md-search-result__link")
-    expect(results.first).to_be_visible(timeout=15_000)
-    return results
+    expect(page.locator("input.md-search__input")).to_be_focused()
+    type_query(page, query)
+    result = page.locator(f".md-search-result a.md-search-result__link{href_pattern}").first
+    expect(result).to_be_attached()
+    if not result.is_visible():
+        page.locator("li.md-search-result__item", has=result).locator("details > summary").click()
+    expect(result).to_be_visible()
+    return result
 
 
 def test_home_menu_leads_to_a_chapter(page, site_url):  # noqa: F811
@@ -84,11 +96,8 @@ def test_search_finds_a_glossary_entry_and_opens_it(page, site_url, language):  
     else:
         entry, query = chinese_search_case()
     open_page(page, site_url + CHAPTER)
-    results = search(page, query)
     # Result links carry the query for highlighting: glossary/?h=…#id
-    target = results.and_(page.locator(f"[href*='/glossary/'][href$='#{entry['id']}']"))
-    expect(target.first).to_be_visible()
-    target.first.click()
+    search_result(page, query, f"[href*='/glossary/'][href$='#{entry['id']}']").click()
     expect(page).to_have_url(re.compile(rf"/glossary/(\?[^#]*)?#{re.escape(entry['id'])}$"))
     expect(page.locator(f"h2#{entry['id']}")).to_be_in_viewport()
     assert_clean(page)
@@ -126,7 +135,7 @@ def test_paragraph_permalink_leads_to_the_quotation(page, site_url):  # noqa: F8
     quotation = page.locator("blockquote.essay-para").nth(1)
     number = quotation.get_attribute("id")
     assert re.fullmatch(r"para-\d+", number), number
-    quotation.locator(f"a[href='#{number}']").click()
+    quotation.locator(f"a.essay-para-num[href$='#{number}']").click()  # Material makes links absolute
     expect(page).to_have_url(re.compile(rf"#{number}$"))
     expect(quotation).to_be_in_viewport()
     assert_clean(page)
@@ -157,23 +166,22 @@ def tab_to(page, selector: str, limit: int = 60):  # noqa: F811
 def test_keyboard_reaches_and_uses_search(page, site_url):  # noqa: F811
     entry = next(e for e in glossary() if e.get("chinese"))
     open_page(page, site_url + CHAPTER)
-    box = tab_to(page, "input.md-search__input")
-    page.keyboard.type(entry["term"])
-    expect(page.locator("li.md-search-result__item").first).to_be_visible(timeout=15_000)
+    tab_to(page, "input.md-search__input")
+    type_query(page, entry["term"])
     page.keyboard.press("ArrowDown")
     focused = page.locator(":focus")
     expect(focused).to_have_class(re.compile("md-search-result__link"))
     href = focused.get_attribute("href")
     page.keyboard.press("Enter")
     expect(page).to_have_url(re.compile(re.escape(href.split("/", 3)[-1]) + "$"))
-    expect(box).not_to_be_focused()
+    expect(page.locator("input.md-search__input")).not_to_be_focused()
     assert_clean(page)
 
 
 def test_keyboard_reaches_and_uses_navigation(page, site_url):  # noqa: F811
     open_page(page, site_url)
     tab_to(page, "nav.md-nav--primary label.md-nav__link")  # the "Chapters" section
-    page.keyboard.press("Enter")
+    page.keyboard.press("Enter")  # Material binds Enter on section labels (Space scrolls the page)
     link = tab_to(page, "nav.md-nav--primary a.md-nav__link[href$='chapters/03-new-infrastructure/']")
     expect(link).to_be_visible()
     page.keyboard.press("Enter")
@@ -181,7 +189,8 @@ def test_keyboard_reaches_and_uses_navigation(page, site_url):  # noqa: F811
     assert_clean(page)
 
 
-@pytest.mark.parametrize("key", ["Enter", "Space"])
+# Material's palette toggle is a radio group: Enter (Material's binding) and the arrow keys (native) switch it.
+@pytest.mark.parametrize("key", ["Enter", "ArrowDown"])
 def test_keyboard_reaches_and_uses_palette_toggle(page, site_url, key):  # noqa: F811
     open_page(page, site_url + CHAPTER)
     tab_to(page, "form[data-md-component=palette] input")

@@ -87,6 +87,8 @@ def pages_repo(tmp_path_factory) -> Path:
         if (ROOT / name).is_file():                     # the checkout as a commit of it would hold it
             (repo / name).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(ROOT / name, repo / name)
+    # what `scripts/bootstrap.sh all` installs beside the sources (ignored by git): the offline edition needs it
+    shutil.copytree(ROOT / "node_modules", repo / "node_modules")
     git(repo, "init", "--quiet", "--initial-branch=main")
     git(repo, "config", "user.name", "Release Test")
     git(repo, "config", "user.email", "release-test@example.org")

@@ -16,7 +16,7 @@ from xref.bibliography import load_bibliography
 from xref.htmlpass import TermIndex, parse_reference, scan_html
 from xref.markdown_pass import Handlers, transform
 from xref.model import Source, Term
-from xref.problems import did_you_mean, locate
+from xref.problems import did_you_mean, locate, nearest_number
 from xref.urls import link, relative_url
 
 ESSAY = ROOT / "essay" / "source.txt"
@@ -141,12 +141,12 @@ def test_glossary_problems_carry_file_and_line(tmp_path):
     terms, problems = load_glossary(path, "data/glossary.yml", sources)
     messages = [p.format() for p in problems]
     assert set(terms) == {"p2p-lending", "fintech"}
-    assert any(m.startswith("data/glossary.yml:7:1: duplicate glossary id 'p2p-lending'") and ":1." in m
+    assert any(m.startswith("data/glossary.yml:7:3: duplicate glossary id 'p2p-lending'") and ":1." in m
                for m in messages), messages
-    assert any(m.startswith("data/glossary.yml:12:1: glossary id 'Bad_Id'") and "'bad-id'" in m for m in messages)
-    assert any(m.startswith("data/glossary.yml:14:1: unknown key 'defintion'") and "'definition'" in m
+    assert any(m.startswith("data/glossary.yml:12:3: glossary id 'Bad_Id'") and "'bad-id'" in m for m in messages)
+    assert any(m.startswith("data/glossary.yml:14:3: unknown key 'defintion'") and "'definition'" in m
                for m in messages)
-    assert any(m.startswith("data/glossary.yml:6:1: p2p-lending: unknown related term 'fintek'")
+    assert any(m.startswith("data/glossary.yml:6:3: p2p-lending: unknown related term 'fintek'")
                and "Did you mean 'fintech'" in m for m in messages), messages
 
 
@@ -159,7 +159,7 @@ def test_unknown_source_in_glossary_suggests_the_close_id(tmp_path):
           sources: [bis-2091]
         """)
     _, problems = load_glossary(path, "g.yml", {"bis-2019": Source("bis-2019", "BIS", "T", "2019")})
-    assert problems[0].format() == ("g.yml:5:1: a: unknown source 'bis-2091' (not in data/bibliography.yml). "
+    assert problems[0].format() == ("g.yml:5:3: a: unknown source 'bis-2091' (not in data/bibliography.yml). "
                                     "Did you mean 'bis-2019'?")
 
 
@@ -251,9 +251,10 @@ def test_no_links_in_code_links_headings_figures_or_attributes():
 
 
 def test_suppress_and_force_and_tokens():
-    out, page = scan("<p>[[=fintech]] then [[term:quiet|calm]], quietude, [[¶7]] and [[ch:intro]]. "
+    out, page = scan("<p>[[=fintech]] [[=supply\nchain finance]] then [[term:quiet|calm]], quietude, [[¶7]] and [[ch:intro]]. "
                      "<code>[[ch:code]]</code></p>")
     assert '<span class="xref-nolink">fintech</span>' in out
+    assert '<span class="xref-nolink">supply\nchain finance</span>' in out  # a token may span a line break
     assert [(r.kind, r.target, r.text) for r in page.references] == [
         ("term", "quiet", "calm"), ("p", "7", ""), ("ch", "intro", "")]
     assert [m.term for m in page.mentions] == ["quiet"]  # autolink: false terms link only when forced
@@ -294,3 +295,5 @@ def test_locate_and_did_you_mean():
     assert locate("abc", "zz") is None
     assert did_you_mean("p2p-lendng", ["p2p-lending", "fintech"]) == "Did you mean 'p2p-lending'?"
     assert did_you_mean("zzz", []) == "Nothing of that kind is defined yet."
+    assert nearest_number("13", range(1, 13), "{}") == "12"
+    assert nearest_number("x", range(1, 13), "{}") == "Write a number from 1 to 12."

@@ -22,7 +22,7 @@ def load_bibliography(path: Path, label: str) -> tuple[dict[str, Source], list[P
         if source is None:
             continue
         if source.id in sources:
-            problems.append(Problem(label, entry.line_of("id"), 1, f"duplicate source id {source.id!r}",
+            problems.append(Problem(label, *entry.at("id"), f"duplicate source id {source.id!r}",
                                     hint=f"First defined at {label}:{sources[source.id].line}."))
             continue
         sources[source.id] = source
@@ -34,18 +34,18 @@ def _source(entry: Entry, label: str, problems: list[Problem]) -> Source | None:
     before = len(problems)
     for key in values:
         if key not in REQUIRED + OPTIONAL:
-            problems.append(Problem(label, entry.line_of(key), 1, f"unknown key {key!r}",
+            problems.append(Problem(label, *entry.at(key), f"unknown key {key!r}",
                                     hint=did_you_mean(key, REQUIRED + OPTIONAL)))
     for key in REQUIRED:
         if not str(values.get(key) or "").strip():
-            problems.append(Problem(label, entry.line, 1, f"source entry lacks required key {key!r}"))
+            problems.append(Problem(label, entry.line, entry.column, f"source entry lacks required key {key!r}"))
     source_id = str(values.get("id") or "")
     if source_id and not ID_RE.match(source_id):
-        problems.append(Problem(label, entry.line_of("id"), 1, f"source id {source_id!r} is not lowercase letters, "
+        problems.append(Problem(label, *entry.at("id"), f"source id {source_id!r} is not lowercase letters, "
                                 "digits and hyphens"))
     date = str(values.get("date") or "")
     if date and not DATE_RE.match(date):
-        problems.append(Problem(label, entry.line_of("date"), 1, f"date {date!r} is not YYYY-MM-DD, YYYY-MM or YYYY"))
+        problems.append(Problem(label, *entry.at("date"), f"date {date!r} is not YYYY-MM-DD, YYYY-MM or YYYY"))
     if len(problems) > before:
         return None
     return Source(id=source_id, publisher=str(values["publisher"]), title=str(values["title"]), date=date,

@@ -17,7 +17,7 @@ from .glossary import load_glossary
 from .htmlpass import TermIndex, scan_html
 from .markdown_pass import Handlers, transform
 from .model import Figure, PageInfo, Problem, Quote
-from .problems import ProblemLog, did_you_mean, locate
+from .problems import ProblemLog, did_you_mean, locate, nearest_number
 from .references import Registry, check_references, link_html
 from .urls import link
 
@@ -63,7 +63,7 @@ class Engine:
         self.index = TermIndex(self.terms)
         self.registry = Registry(self.terms, self.sources, set(self.essay.paragraphs))
         self.figure_html: dict[str, str] = {}
-        self.edges = None
+        self.backlinks: render.Backlinks | None = None
 
     @classmethod
     def load(cls, config_file: str, docs_dir: str, options: dict | None, site_name: str = "",
@@ -104,8 +104,8 @@ class Engine:
             column = (locate(page.raw.split("\n")[line - 1], number_text) or (1, 1))[1]
             self.log.add(Problem(page.file, line, column, f"no paragraph ¶{number_text} in the essay (it has ¶1 to "
                                  f"¶{last})", text=f"::: essay {number_text}",
-                                 hint=did_you_mean(number_text, [str(n) for n in self.essay.paragraphs],
-                                                   "Did you mean '::: essay {}'?")))
+                                 hint=nearest_number(number_text, self.essay.paragraphs,
+                                                     "Did you mean '::: essay {}'?")))
             return f'<p class="xref-broken">::: essay {html.escape(number_text)}</p>'
         self.registry.quotes.setdefault(number, []).append(Quote(number, page.src, line))
         page_url = self.settings.site_url.rstrip("/") + "/" + page.url if self.settings.site_url else page.url
@@ -183,7 +183,7 @@ class Engine:
             if path.is_file():
                 fallbacks.append((self.settings.label(key), path.read_text(encoding="utf-8")))
         self.log.extend(check_references(self.registry, fallbacks))
-        self.edges = render.page_edges(self.registry)
+        self.backlinks = render.Backlinks(self.registry)
         return list(self.log.problems)
 
     def report(self) -> str:
@@ -242,8 +242,10 @@ class Engine:
         content = TERM_RE.sub(lambda m: self._term_link(m, page), content)
         content = REF_RE.sub(lambda m: self._ref_link(int(m.group(1)), page), content)
         content = SLOT_RE.sub(lambda m: self._slot(m.group(2), page), content)
+        if self.backlinks is None:
+            self.backlinks = render.Backlinks(self.registry)
         if page.chapter is not None and page.kind == "page":
-            content += render.related_html(page, self.registry, self.edges or render.page_edges(self.registry))
+            content += render.related_html(page, self.backlinks)
         return content
 
     def _term_link(self, match: re.Match, page: PageInfo) -> str:
@@ -265,11 +267,11 @@ class Engine:
         if kind == "figure":
             return self.figure_html.get(arg, "")
         if kind == "mentioned-in":
-            return render.mentioned_in_html(arg, self.registry, page)
+            return render.mentioned_in_html(arg, self.backlinks, page)
         if kind == "terms":
-            return render.terms_letter_html(arg, self.registry, page)
+            return render.terms_letter_html(arg, self.backlinks, page)
         if kind == "sources":
-            return render.sources_html(self.registry, page)
+            return render.sources_html(self.backlinks, page)
         if kind == "concordance":
-            return render.concordance_html(int(arg), self.registry, page)
+            return render.concordance_html(int(arg), self.backlinks, page)
         return ""

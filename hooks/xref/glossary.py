@@ -22,7 +22,7 @@ def load_glossary(path: Path, label: str, sources: dict[str, Source]) -> tuple[d
         if term is None:
             continue
         if term.id in terms:
-            problems.append(Problem(label, entry.line_of("id"), 1, f"duplicate glossary id {term.id!r}",
+            problems.append(Problem(label, *entry.at("id"), f"duplicate glossary id {term.id!r}",
                                     hint=f"First defined at {label}:{terms[term.id].line}."))
             continue
         terms[term.id] = term
@@ -31,11 +31,11 @@ def load_glossary(path: Path, label: str, sources: dict[str, Source]) -> tuple[d
         entry = by_line[term.line]
         for related in term.related:
             if related not in terms:
-                problems.append(Problem(label, entry.line_of("related"), 1, f"{term.id}: unknown related term {related!r}",
+                problems.append(Problem(label, *entry.at("related"), f"{term.id}: unknown related term {related!r}",
                                         hint=did_you_mean(related, terms)))
         for source in term.sources:
             if source not in sources:
-                problems.append(Problem(label, entry.line_of("sources"), 1,
+                problems.append(Problem(label, *entry.at("sources"),
                                         f"{term.id}: unknown source {source!r} (not in data/bibliography.yml)",
                                         hint=did_you_mean(source, sources)))
     problems.extend(_clashing_wordings(terms, label))
@@ -48,7 +48,7 @@ def _as_list(value, key: str, entry: Entry, label: str, problems: list[Problem])
     if isinstance(value, str):
         value = [value]
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        problems.append(Problem(label, entry.line_of(key), 1, f"{key!r} must be a list of strings, like [a, b]"))
+        problems.append(Problem(label, *entry.at(key), f"{key!r} must be a list of strings, like [a, b]"))
         return []
     return value
 
@@ -58,21 +58,21 @@ def _term(entry: Entry, label: str, problems: list[Problem]) -> Term | None:
     before = len(problems)
     for key in values:
         if key not in REQUIRED + OPTIONAL:
-            problems.append(Problem(label, entry.line_of(key), 1, f"unknown key {key!r}",
+            problems.append(Problem(label, *entry.at(key), f"unknown key {key!r}",
                                     hint=did_you_mean(key, REQUIRED + OPTIONAL)))
     for key in REQUIRED:
         if values.get(key) in (None, "", []):
-            problems.append(Problem(label, entry.line, 1, f"glossary entry {values.get('id', '?')!r} lacks required "
+            problems.append(Problem(label, entry.line, entry.column, f"glossary entry {values.get('id', '?')!r} lacks required "
                                     f"key {key!r}", hint="See the glossary schema in docs/contributing.md."))
     term_id = str(values.get("id") or "")
     if term_id and not ID_RE.match(term_id):
-        problems.append(Problem(label, entry.line_of("id"), 1, f"glossary id {term_id!r} must be lowercase letters, "
+        problems.append(Problem(label, *entry.at("id"), f"glossary id {term_id!r} must be lowercase letters, "
                                 "digits and hyphens", hint=f"Try {re.sub(r'[^a-z0-9]+', '-', term_id.lower()).strip('-')!r}."))
     short = str(values.get("short") or "")
     if "\n" in short.strip():
-        problems.append(Problem(label, entry.line_of("short"), 1, f"{term_id}: 'short' must be one line (it is the tooltip)"))
+        problems.append(Problem(label, *entry.at("short"), f"{term_id}: 'short' must be one line (it is the tooltip)"))
     if "autolink" in values and not isinstance(values["autolink"], bool):
-        problems.append(Problem(label, entry.line_of("autolink"), 1, f"{term_id}: 'autolink' must be true or false"))
+        problems.append(Problem(label, *entry.at("autolink"), f"{term_id}: 'autolink' must be true or false"))
     aliases = _as_list(values.get("aliases"), "aliases", entry, label, problems)
     related = _as_list(values.get("related"), "related", entry, label, problems)
     sources = _as_list(values.get("sources"), "sources", entry, label, problems)

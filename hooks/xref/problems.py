@@ -19,6 +19,18 @@ def did_you_mean(word: str, choices: Iterable[str], template: str = "Did you mea
     return f"Known: {shown}."
 
 
+def nearest_number(text: str, numbers: Iterable[int], template: str) -> str:
+    """Did-you-mean for paragraph numbers: the closest existing number (difflib is no help with digits)."""
+    numbers = sorted(numbers)
+    if not numbers:
+        return "The essay has no numbered paragraphs."
+    digits = "".join(c for c in text if c.isdigit())
+    if not digits:
+        return f"Write a number from {numbers[0]} to {numbers[-1]}."
+    wanted = int(digits)
+    return template.format(min(numbers, key=lambda n: (abs(n - wanted), n)))
+
+
 def locate(text: str, token: str, occurrence: int = 0, line_offset: int = 0) -> tuple[int, int] | None:
     """1-based (line, column) of the occurrence-th appearance of `token` in `text`, or None."""
     start = -1

@@ -5,7 +5,7 @@ import html
 from dataclasses import dataclass
 
 from .model import Figure, PageInfo, Problem, Quote, Reference, Source, Term
-from .problems import did_you_mean, locate
+from .problems import did_you_mean, locate, nearest_number
 
 KINDS = ("ch", "sec", "p", "fig", "term", "src")
 
@@ -31,7 +31,13 @@ class Registry:
         self.special: dict[str, str] = {}              # glossary/sources/terms/essay -> src path
 
     def by_id(self) -> dict[str, PageInfo]:
-        return {page.id: page for page in self.pages.values()}
+        """Pages by front-matter id; cached once all pages are known (the first page with an id wins)."""
+        if getattr(self, "_by_id_size", -1) != len(self.pages):
+            self._by_id: dict[str, PageInfo] = {}
+            for page in self.pages.values():
+                self._by_id.setdefault(page.id, page)
+            self._by_id_size = len(self.pages)
+        return self._by_id
 
     def special_page(self, kind: str) -> PageInfo | None:
         src = self.special.get(kind)
@@ -67,7 +73,7 @@ class Registry:
         if number not in self.paragraphs:
             last = max(self.paragraphs, default=0)
             return (f"no paragraph ¶{target} in the essay (it has ¶1 to ¶{last})\t"
-                    + did_you_mean(target, [str(n) for n in self.paragraphs], "Did you mean [[p:{}]]?"))
+                    + nearest_number(target, self.paragraphs, "Did you mean [[p:{}]]?"))
         quotes = self.quotes.get(number)
         if quotes:
             return Target(self.pages[quotes[0].page], f"para-{number}", f"¶{number}")

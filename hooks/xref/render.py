@@ -6,7 +6,7 @@ functions taking a Registry fill in at the end.
 from __future__ import annotations
 
 import html
-from collections import Counter
+from collections import Counter, defaultdict
 
 from .essay import Essay, reading_html
 from .model import PageInfo, Term
@@ -78,24 +78,51 @@ def _a(href: str, text: str, cls: str = "") -> str:
     return f'<a{cls} href="{esc(href)}">{esc(text)}</a>'
 
 
-def _content_pages(registry: Registry) -> list[PageInfo]:
-    """Pages whose mentions count as backlinks (generated reference pages do not)."""
-    pages = [p for p in registry.pages.values() if p.kind == "page"]
-    return sorted(pages, key=lambda p: (p.chapter is None, p.chapter or 0, p.label.casefold()))
+class Backlinks:
+    """Who mentions, cites and refers to what: computed once, after every page has been scanned."""
+
+    def __init__(self, registry: Registry) -> None:
+        self.registry = registry
+        pages = [p for p in registry.pages.values() if p.kind == "page"]  # generated pages are not backlinks
+        self.pages = sorted(pages, key=lambda p: (p.chapter is None, p.chapter or 0, p.label.casefold()))
+        self.by_term: dict[str, list[tuple[PageInfo, list]]] = defaultdict(list)
+        self.terms_of: dict[str, set[str]] = {}
+        self.paragraph_refs: dict[str, list[tuple[PageInfo, object]]] = defaultdict(list)
+        for page in self.pages:
+            grouped: dict[str, list] = {}
+            for mention in page.mentions:
+                grouped.setdefault(mention.term, []).append(mention)
+            for term, mentions in grouped.items():
+                self.by_term[term].append((page, mentions))
+            self.terms_of[page.src] = set(grouped)
+            seen = set()
+            for ref in page.references:
+                if ref.kind == "p" and ref.target not in seen:
+                    seen.add(ref.target)
+                    self.paragraph_refs[ref.target].append((page, ref))
+        self.citations: dict[str, list[tuple[PageInfo, object]]] = defaultdict(list)
+        for page in registry.pages.values():
+            for ref in page.references:
+                if ref.kind == "src":
+                    self.citations[ref.target].append((page, ref))
+        self.edges = page_edges(registry)
+        self.referrers: dict[str, set[str]] = defaultdict(set)
+        for (src, dst) in self.edges:
+            self.referrers[dst].add(src)
 
 
-def mentioned_in_html(term_id: str, registry: Registry, base: PageInfo) -> str:
+def mentioned_in_html(term_id: str, backlinks: Backlinks, base: PageInfo) -> str:
     links = []
-    for page in _content_pages(registry):
-        first = next((m for m in page.mentions if m.term == term_id), None)
-        if first:
-            label = page.label + (f" ¶{first.paragraph}" if first.paragraph else "")
-            links.append(_a(link(page.url, first.anchor, base.url), label))
+    for page, mentions in backlinks.by_term.get(term_id, []):
+        first = mentions[0]
+        label = page.label + (f" ¶{first.paragraph}" if first.paragraph else "")
+        links.append(_a(link(page.url, first.anchor, base.url), label))
     body = ", ".join(links) if links else "not yet mentioned in the chapters"
     return f'<p class="xref-mentioned-in"><strong>Mentioned in:</strong> {body}</p>'
 
 
-def terms_letter_html(wanted: str, registry: Registry, base: PageInfo) -> str:
+def terms_letter_html(wanted: str, backlinks: Backlinks, base: PageInfo) -> str:
+    registry = backlinks.registry
     glossary = registry.special_page("glossary")
     items = []
     for term in sorted_terms(registry.terms):
@@ -103,46 +130,42 @@ def terms_letter_html(wanted: str, registry: Registry, base: PageInfo) -> str:
             continue
         name = _a(link(glossary.url, term.id, base.url), term.term, "xref xref-term") if glossary else esc(term.term)
         groups = []
-        for page in _content_pages(registry):
-            mentions = [m for m in page.mentions if m.term == term.id]
-            if mentions:
-                labels = [_a(link(page.url, m.anchor, base.url), f"¶{m.paragraph}" if m.paragraph else
-                             (m.section or str(i + 1))) for i, m in enumerate(mentions)]
-                groups.append(f"<li>{_a(link(page.url, '', base.url), page.label)}: {', '.join(labels)}</li>")
+        for page, mentions in backlinks.by_term.get(term.id, []):
+            labels = [_a(link(page.url, m.anchor, base.url), f"¶{m.paragraph}" if m.paragraph else
+                         (m.section or str(i + 1))) for i, m in enumerate(mentions)]
+            groups.append(f"<li>{_a(link(page.url, '', base.url), page.label)}: {', '.join(labels)}</li>")
         where = f"<ul>{''.join(groups)}</ul>" if groups else '<p class="xref-none">not yet mentioned</p>'
         items.append(f'<li class="xref-index-term">{name} <span class="xref-short">{esc(term.short)}</span>{where}</li>')
     return f'<ul class="xref-index">{"".join(items)}</ul>'
 
 
-def sources_html(registry: Registry, base: PageInfo) -> str:
+def sources_html(backlinks: Backlinks, base: PageInfo) -> str:
     items = []
-    for source in sorted(registry.sources.values(), key=lambda s: (s.label.casefold(), s.date, s.id)):
+    for source in sorted(backlinks.registry.sources.values(), key=lambda s: (s.label.casefold(), s.date, s.id)):
         who = esc(source.publisher) + (f" ({esc(source.author)})" if source.author else "")
         url = f' <a class="xref-source-url" href="{esc(source.url)}">{esc(source.url)}</a>' if source.url else ""
         note = f' <span class="xref-source-note">{esc(source.note)}</span>' if source.note else ""
         cited = []
-        for page in registry.pages.values():
-            for ref in page.references:
-                if ref.kind == "src" and ref.target == source.id:
-                    label = page.label + (f": {ref.section}" if page.kind == "glossary" and ref.section else "")
-                    cited.append(_a(link(page.url, ref.anchor, base.url), label))
+        for page, ref in backlinks.citations.get(source.id, []):
+            label = page.label + (f": {ref.section}" if page.kind == "glossary" and ref.section else "")
+            cited.append(_a(link(page.url, ref.anchor, base.url), label))
         cited_html = ", ".join(cited) if cited else "not cited yet"
         items.append(f'<li id="{esc(source.id)}" class="xref-source"><span class="xref-source-label">'
-                     f'{esc(source.label)}</span>: {who}, <cite>{esc(source.title)}</cite>, {esc(source.date or "undated")}.'
-                     f'{url}{note}<br>'
+                     f'{esc(source.label)}</span>: {who}, <cite>{esc(source.title)}</cite>, '
+                     f'{esc(source.date or "undated")}.{url}{note}<br>'
                      f'<span class="xref-cited-in"><strong>Cited in:</strong> {cited_html}</span></li>')
     return f'<ul class="xref-sources">{"".join(items)}</ul>'
 
 
-def concordance_html(number: int, registry: Registry, base: PageInfo) -> str:
+def concordance_html(number: int, backlinks: Backlinks, base: PageInfo) -> str:
+    registry = backlinks.registry
     links, seen = [], set()
     for quote in registry.quotes.get(number, [])[:1]:
         page = registry.pages[quote.page]
         links.append(_a(link(page.url, f"para-{number}", base.url), f"quoted in {page.label}"))
         seen.add(page.src)
-    for page in _content_pages(registry):
-        ref = next((r for r in page.references if r.kind == "p" and r.target == str(number)), None)
-        if ref and page.src not in seen:
+    for page, ref in backlinks.paragraph_refs.get(str(number), []):
+        if page.src not in seen:
             links.append(_a(link(page.url, ref.anchor, base.url), f"discussed in {page.label}"))
             seen.add(page.src)
     return "; ".join(links) if links else "not yet quoted in the handbook"
@@ -153,22 +176,27 @@ def page_edges(registry: Registry) -> Counter:
     edges: Counter = Counter()
     for page in registry.pages.values():
         for ref in page.references:
+            if ref.kind not in ("ch", "sec", "fig", "p"):
+                continue
             target = registry.resolve(ref, page)
-            if not isinstance(target, str) and target.page is not None and ref.kind in ("ch", "sec", "fig", "p"):
-                if target.page.src != page.src:
-                    edges[(page.src, target.page.src)] += 1
+            if not isinstance(target, str) and target.page is not None and target.page.src != page.src:
+                edges[(page.src, target.page.src)] += 1
     return edges
 
 
-def related_html(page: PageInfo, registry: Registry, edges: Counter, limit: int = 3) -> str:
+def related_html(page: PageInfo, backlinks: Backlinks, limit: int = 3) -> str:
     """"Related chapters" (shared terms, references either way) and "Referenced from" for a chapter."""
-    mine = {m.term for m in page.mentions}
+    registry, edges = backlinks.registry, backlinks.edges
+    mine = backlinks.terms_of.get(page.src, set())
+    neighbours = {other for (src, dst) in edges for other in (src, dst) if page.src in (src, dst)}
+    candidates = {other.src for term in mine for other, _ in backlinks.by_term.get(term, [])} | neighbours
     scored = []
-    for other in _content_pages(registry):
-        if other.src == page.src or other.chapter is None:
+    for src in candidates - {page.src}:
+        other = registry.pages[src]
+        if other.chapter is None or other.kind != "page":
             continue
-        shared = sorted(mine & {m.term for m in other.mentions})
-        explicit = edges[(page.src, other.src)] + edges[(other.src, page.src)]
+        shared = sorted(mine & backlinks.terms_of.get(src, set()))
+        explicit = edges[(page.src, src)] + edges[(src, page.src)]
         score = len(shared) + 3 * explicit
         if score:
             scored.append((-score, other.chapter, other, shared, explicit))
@@ -183,13 +211,14 @@ def related_html(page: PageInfo, registry: Registry, edges: Counter, limit: int 
                        + (", …" if len(shared) > 4 else ""))
         related.append(f"<li>{_a(link(other.url, '', page.url), f'{other.label}: {other.title}')} "
                        f'<span class="xref-why">({"; ".join(why)})</span></li>')
-    referrers = [registry.pages[src] for (src, dst), _ in sorted(edges.items()) if dst == page.src]
+    referrers = sorted((registry.pages[src] for src in backlinks.referrers.get(page.src, ())),
+                       key=lambda p: (p.chapter is None, p.chapter or 0, p.label))
     parts = []
     if related:
         parts.append(f'<p class="xref-related-title">Related chapters</p><ul>{"".join(related)}</ul>')
     if referrers:
         items = "".join(f"<li>{_a(link(p.url, '', page.url), p.label if p.chapter is None else f'{p.label}: {p.title}')}</li>"
-                        for p in sorted(referrers, key=lambda p: (p.chapter is None, p.chapter or 0, p.label)))
+                        for p in referrers)
         parts.append(f'<p class="xref-related-title">Referenced from</p><ul>{items}</ul>')
     if not parts:
         return ""

@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 import posixpath
+from functools import lru_cache
 
 
+@lru_cache(maxsize=65536)
 def relative_url(url: str, base: str) -> str:
     """URL of page `url` as seen from page `base`."""
     if base not in ("", "."):

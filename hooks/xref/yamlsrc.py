@@ -17,9 +17,15 @@ class Entry:
     values: dict[str, Any]
     lines: dict[str, int] = field(default_factory=dict)
     line: int = 0
+    columns: dict[str, int] = field(default_factory=dict)
+    column: int = 1
 
     def line_of(self, key: str) -> int:
         return self.lines.get(key, self.line)
+
+    def at(self, key: str) -> tuple[int, int]:
+        """(line, column) of `key` in the file, or of the entry when the key is absent."""
+        return self.lines.get(key, self.line), self.columns.get(key, self.column)
 
 
 def _plain(value: Any) -> Any:
@@ -49,10 +55,11 @@ def load_entries(path: Path, label: str) -> tuple[list[Entry], list[Problem]]:
             if not isinstance(item, yaml.MappingNode):
                 problems.append(Problem(label, line, item.start_mark.column + 1, "expected an entry with keys (id: …)"))
                 continue
-            entry = Entry({}, {}, line)
+            entry = Entry({}, {}, line, {}, item.start_mark.column + 1)
             for key_node, value_node in item.value:
                 key = str(key_node.value)
                 entry.lines[key] = key_node.start_mark.line + 1
+                entry.columns[key] = key_node.start_mark.column + 1
                 entry.values[key] = _plain(loader.construct_object(value_node, deep=True))
             entries.append(entry)
         return entries, problems

@@ -24,9 +24,17 @@ class Recorder:
         page.on("request", lambda request: self.requests.append(request.url))
         page.on("console", self._console)
         page.on("pageerror", lambda error: self.errors.append(f"uncaught exception: {error}"))
+        page.on("response", self._response)
+        page.on("requestfailed", lambda request: self.errors.append(f"request failed: {request.url}"))
         return self
 
+    def _response(self, response) -> None:
+        if response.status >= 400:
+            self.errors.append(f"HTTP {response.status}: {response.url}")
+
     def _console(self, message) -> None:
+        if message.text.startswith("Failed to load resource"):
+            return  # the response handler records it, with its URL
         if message.type == "error" or "Content Security Policy" in message.text:
             self.errors.append(f"console {message.type}: {message.text}")
 
