@@ -66,3 +66,11 @@ offline:
 editions:
 	@scripts/bootstrap.sh python
 	$(PY) scripts/editions/build_all.py
+
+## bench-xref: time the cross-reference engine on a synthetic 1,000-page handbook (PAGES=200 for a quick run)
+.PHONY: bench-xref
+bench-xref:
+	@scripts/bootstrap.sh python
+	$(PY) scripts/bench_xref.py $(if $(PAGES),--pages $(PAGES))
+
+bench: bench-xref

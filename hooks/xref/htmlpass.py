@@ -16,7 +16,7 @@ from .glossary import key_of, wordings
 from .model import Mention, Reference, Term
 
 WORD_RE = re.compile(r"\w+")
-GAP_RE = re.compile(r"^[\s\-\u2010\u2011]+$")      # what may stand between the words of one term
+GAP_RE = re.compile(r"[\s\-\u2010\u2011]+$")       # what may stand between the words of one term
 TOKEN_RE = re.compile(r"\[\[(?P<body>[^\[\]]+?)\]\]")  # may span a line break
 HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 # Where neither autolinks nor [[…]] tokens are touched.
@@ -48,18 +48,22 @@ class TermIndex:
 
     def matches(self, text: str) -> list[tuple[int, int, str]]:
         """(start, end, term id) of every wording in `text`, longest first, not overlapping."""
-        words = [(m.start(), m.end(), m.group().lower()) for m in WORD_RE.finditer(text)]
-        found, i, count = [], 0, len(words)
+        lower = text.lower()
+        if len(lower) != len(text):     # a few characters change length when lowercased: keep offsets exact
+            lower = "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
         first = self.first
+        if first.keys().isdisjoint(WORD_RE.findall(lower)):
+            return []                   # the common case: no word of the node starts a wording
+        words = [(m.start(), m.end(), m.group()) for m in WORD_RE.finditer(lower)]
+        found, i, count = [], 0, len(words)
         while i < count:
             sizes = first.get(words[i][2])
             if sizes:
                 for size in sizes:
                     if i + size > count:
                         continue
-                    key = tuple(w[2] for w in words[i:i + size])
-                    term = self.keys.get(key)
-                    if term and all(GAP_RE.match(text[words[j][1]:words[j + 1][0]]) for j in range(i, i + size - 1)):
+                    term = self.keys.get(tuple(w[2] for w in words[i:i + size]))
+                    if term and all(GAP_RE.match(text, words[j][1], words[j + 1][0]) for j in range(i, i + size - 1)):
                         found.append((words[i][0], words[i + size - 1][1], term))
                         i += size - 1
                         break
@@ -153,6 +157,7 @@ class _Rewriter:
         self.linked: set[str] = set()
         self.counters: dict[str, int] = {}
         self.tokens_seen: dict[str, int] = {}
+        self.changed = False
 
     def next_anchor(self, prefix: str) -> str:
         self.counters[prefix] = self.counters.get(prefix, 0) + 1
@@ -170,6 +175,7 @@ class _Rewriter:
         self.add_text(pieces, text[position:], slot)
         if len(pieces) == 1 and isinstance(pieces[0], str):
             return
+        self.changed = True
         _apply(slot.element, slot.attr, pieces)
 
     def add_text(self, pieces: list, text: str, slot: _Slot) -> None:
@@ -263,4 +269,6 @@ def scan_html(html: str, index: TermIndex, *, autolink: bool = True, scope_ids: 
     for slot in collector.slots:
         rewriter.rewrite(slot)
     rewriter.scan.headings = collector.headings
+    if not rewriter.changed:
+        return html, rewriter.scan  # nothing to link: the page is left byte for byte as it was
     return serialize_fragment(root), rewriter.scan

@@ -107,8 +107,11 @@ class Backlinks:
                     self.citations[ref.target].append((page, ref))
         self.edges = page_edges(registry)
         self.referrers: dict[str, set[str]] = defaultdict(set)
+        self.neighbours: dict[str, set[str]] = defaultdict(set)
         for (src, dst) in self.edges:
             self.referrers[dst].add(src)
+            self.neighbours[src].add(dst)
+            self.neighbours[dst].add(src)
 
 
 def mentioned_in_html(term_id: str, backlinks: Backlinks, base: PageInfo) -> str:
@@ -188,20 +191,24 @@ def related_html(page: PageInfo, backlinks: Backlinks, limit: int = 3) -> str:
     """"Related chapters" (shared terms, references either way) and "Referenced from" for a chapter."""
     registry, edges = backlinks.registry, backlinks.edges
     mine = backlinks.terms_of.get(page.src, set())
-    neighbours = {other for (src, dst) in edges for other in (src, dst) if page.src in (src, dst)}
-    candidates = {other.src for term in mine for other, _ in backlinks.by_term.get(term, [])} | neighbours
+    shared_count: Counter = Counter()
+    for term in mine:
+        for other, _ in backlinks.by_term.get(term, []):
+            shared_count[other.src] += 1
     scored = []
-    for src in candidates - {page.src}:
+    for src in set(shared_count) | backlinks.neighbours.get(page.src, set()):
         other = registry.pages[src]
-        if other.chapter is None or other.kind != "page":
+        if src == page.src or other.chapter is None or other.kind != "page":
             continue
-        shared = sorted(mine & backlinks.terms_of.get(src, set()))
         explicit = edges[(page.src, src)] + edges[(src, page.src)]
-        score = len(shared) + 3 * explicit
+        score = shared_count[src] + 3 * explicit
         if score:
-            scored.append((-score, other.chapter, other, shared, explicit))
+            scored.append((-score, other.chapter, src, explicit))
+    top = []
+    for _, _, src, explicit in sorted(scored)[:limit]:
+        top.append((registry.pages[src], sorted(mine & backlinks.terms_of.get(src, set())), explicit))
     related = []
-    for _, _, other, shared, explicit in sorted(scored, key=lambda s: (s[0], s[1]))[:limit]:
+    for other, shared, explicit in top:
         why = []
         if explicit:
             why.append("cross-referenced")
