@@ -13,6 +13,7 @@ import argparse
 import hashlib
 import os
 import random
+import resource
 import subprocess
 import sys
 import tempfile
@@ -150,17 +151,24 @@ def write_handbook(folder: Path, pages: int, term_count: int, words: int, seed: 
     (folder / "naive.yml").write_text(base + "hooks:\n  - naive_hook.py\n", encoding="utf-8")
 
 
-def build(folder: Path, config: str, runs: int) -> float:
-    best = float("inf")
+def cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def build(folder: Path, config: str, runs: int) -> tuple[float, float]:
+    """(CPU seconds, wall seconds) of the best run. CPU time is the figure to compare on a shared machine:
+    wall time also counts the time other processes held the cores."""
+    best = (float("inf"), float("inf"))
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
     for _ in range(runs):
-        start = time.perf_counter()
+        wall, cpu = time.perf_counter(), cpu_seconds()
         result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(folder / config),
                                  "-d", str(folder / f"site-{config}")], env=env, capture_output=True, text=True)
-        elapsed = time.perf_counter() - start
+        measured = (cpu_seconds() - cpu, time.perf_counter() - wall)
         if result.returncode != 0:
             raise SystemExit(f"{config} failed:\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}")
-        best = min(best, elapsed)
+        best = min(best, measured)
     return best
 
 
@@ -183,15 +191,16 @@ def main() -> int:
                                      for p in (folder / "site-engine.yml" / "pages").rglob("index.html")))
             results[pages]["links"] = links
     print(f"cross-reference engine benchmark: {args.terms} terms, ~{args.words} words per page, navigation.prune, "
-          f"{os.cpu_count()} cores, best of {args.runs} run(s)")
-    print(f"{'pages':>6} {'plain':>8} {'engine':>8} {'ratio':>6} {'naive regex':>12} {'ratio':>6} {'autolinks':>10}")
+          f"{os.cpu_count()} cores, best of {args.runs} run(s); CPU seconds (wall seconds)")
+    print(f"{'pages':>6} {'plain':>14} {'engine':>14} {'ratio':>6} {'naive regex':>14} {'ratio':>6} {'autolinks':>10}")
     for pages, r in results.items():
-        print(f"{pages:>6} {r['plain']:>7.1f}s {r['engine']:>7.1f}s {r['engine'] / r['plain']:>5.2f}x "
-              f"{r['naive']:>11.1f}s {r['naive'] / r['plain']:>5.2f}x {r['links']:>10}")
+        (pc, pw), (ec, ew), (nc, nw) = r["plain"], r["engine"], r["naive"]
+        print(f"{pages:>6} {pc:>6.1f} ({pw:>5.1f}) {ec:>6.1f} ({ew:>5.1f}) {ec / pc:>5.2f}x "
+              f"{nc:>6.1f} ({nw:>5.1f}) {nc / pc:>5.2f}x {r['links']:>10}")
     if len(results) == 2:
         small, large = (results[p] for p in sizes)
-        print(f"pages x{sizes[1] / sizes[0]:.1f}: plain x{large['plain'] / small['plain']:.2f}, "
-              f"engine x{large['engine'] / small['engine']:.2f}, naive x{large['naive'] / small['naive']:.2f}")
+        print(f"pages x{sizes[1] / sizes[0]:.1f} -> CPU time: plain x{large['plain'][0] / small['plain'][0]:.2f}, "
+              f"engine x{large['engine'][0] / small['engine'][0]:.2f}, naive x{large['naive'][0] / small['naive'][0]:.2f}")
     print("mkdocs-ezglossary-plugin: 8.7x a plain build at 1,000 pages (reported, not measured here: it is not "
           "installed and cannot be added to the lock).")
     return 0

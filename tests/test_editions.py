@@ -105,8 +105,10 @@ def test_page_count_is_plausible(reader, page_texts, site_titles):
 def toc_entries(page_texts: list[str]) -> list[tuple[str, int]]:
     """(title, printed page number) for each line of the contents, joining titles that wrap."""
     start = next(i for i, text in enumerate(page_texts) if text.lstrip().startswith("Contents"))
+    end = next(i for i in range(start, len(page_texts)) if "....." not in page_texts[i])
+    assert end > start, "the contents have no dot leaders"
     entries, pending = [], ""
-    for text in page_texts[start:start + 4]:
+    for text in page_texts[start:end]:
         for line in text.splitlines():
             match = re.match(r"^(.*?)[\s.]*?\.{3,}\s*(\d+)$", line.strip()) or re.match(r"^(\.*)\s*(\d+)$", line.strip())
             if match:

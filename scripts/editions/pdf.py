@@ -5,10 +5,11 @@ Run it through `python scripts/editions/build_all.py --only pdf` (or `make pdf`)
 from __future__ import annotations
 
 import logging
+import re
 from pathlib import Path
 
 import jinja2
-from lxml import etree
+import lxml.html
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher
 
@@ -16,6 +17,8 @@ from editions.assemble import Book, Chapter, select
 from editions.common import BASENAME, HERE, EditionError
 
 ALLOWED_SCHEMES = ("file:", "data:")
+SPACED_BREAK = re.compile(r"[ \t]*\n[ \t\n]*")
+VERBATIM = {"pre", "code", "textarea", "svg"}     # whitespace there is content
 # Pages with more second-level headings than this (the glossary) list only their title in the contents.
 TOC_SECTION_LIMIT = 10
 
@@ -45,19 +48,32 @@ def footnotes_to_floats(chapter: Chapter) -> None:
             continue
         for backref in select(note, "a", "footnote-backref"):
             backref.drop_tree()
-        float_ = etree.Element("span")
+        float_ = lxml.html.Element("span")
         float_.set("class", "footnote-body")
         float_.set("id", note.get("id"))
-        float_.text = note.text
+        float_.text = (note.text or "").lstrip()
         for child in list(note):
-            if child.tag == "p":       # paragraphs cannot sit inside the running text: keep their content
-                child.tag = "span"
             float_.append(child)
+            if child.tag == "p":       # paragraphs cannot sit inside the running text: keep their content
+                child.tail = " " + (child.tail or "").lstrip()
+                child.drop_tag()
+        float_.text = (float_.text or "").lstrip()
         float_.tail = sup.tail
         sup.getparent().replace(sup, float_)
     for block in select(body, "div", "footnote"):
         if not block.xpath(".//li[@id]"):
             block.drop_tree()
+
+
+def tidy_line_breaks(chapter: Chapter) -> None:
+    """Source line breaks become spaces: WeasyPrint 70 trips over " \\n" at a line end (AssertionError), and keeps
+    them as breaks in footnotes."""
+    for element in chapter.body.iter():
+        inside_verbatim = any(ancestor.tag in VERBATIM for ancestor in element.iterancestors())
+        if element.text and isinstance(element.tag, str) and element.tag not in VERBATIM and not inside_verbatim:
+            element.text = SPACED_BREAK.sub(" ", element.text)
+        if element.tail and not inside_verbatim:
+            element.tail = SPACED_BREAK.sub(" ", element.tail)
 
 
 def toc_entries(chapter: Chapter) -> list[tuple[int, str, str]]:
@@ -70,6 +86,7 @@ def toc_entries(chapter: Chapter) -> list[tuple[int, str, str]]:
 def print_html(book: Book) -> str:
     for chapter in book.chapters:
         footnotes_to_floats(chapter)
+        tidy_line_breaks(chapter)
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(HERE), autoescape=True,
                              undefined=jinja2.StrictUndefined)
     template = env.get_template("pdf_template.html")

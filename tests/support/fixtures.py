@@ -1,18 +1,33 @@
 """Fixtures shared by the link, browser and accessibility tests; a test module imports the ones it uses."""
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 import pytest
+import yaml
 from playwright.sync_api import sync_playwright
 
+from conftest import ROOT
 from support.browser import Recorder, launch
 from support.server import serve
 
 
+def site_path() -> str:
+    """The path the site is published under ("new-look/"), from site_url in mkdocs.yml."""
+    config = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=yaml.BaseLoader)
+    return urlsplit(config["site_url"]).path.strip("/") + "/"
+
+
 @pytest.fixture(scope="session")
-def site_url(built_site) -> str:
-    """The built handbook over HTTP on 127.0.0.1."""
-    with serve(built_site) as url:
-        yield url
+def site_url(built_site, tmp_path_factory) -> str:
+    """The built handbook over HTTP on 127.0.0.1, under the same path as when published: the 404 page
+    refers to its assets by absolute paths built from site_url."""
+    root = tmp_path_factory.mktemp("served")
+    prefix = site_path()
+    (root / prefix).parent.mkdir(parents=True, exist_ok=True)
+    (root / prefix.rstrip("/")).symlink_to(built_site, target_is_directory=True)
+    with serve(root) as url:
+        yield url + prefix
 
 
 @pytest.fixture(scope="session")
