@@ -188,7 +188,7 @@ def test_metadata_language_and_tags(reader):
     assert "test-1.0" in (info.get("/Keywords") or "") or "test-1.0" in str(info.get("/version"))
     root = reader.trailer["/Root"]
     assert root.get("/Lang") == "en"
-    assert root["/MarkInfo"]["/Marked"] is True and "/StructTreeRoot" in root, "the PDF is not tagged"
+    assert bool(root["/MarkInfo"]["/Marked"]) and "/StructTreeRoot" in root, "the PDF is not tagged"
 
 
 def test_cover_names_the_edition_and_the_essays_provenance(page_texts):
@@ -222,7 +222,8 @@ def test_cover_and_a_chapter_page_render(editions, page_texts, site_titles):
     assert sum(cover.resize((1, 1)).getpixel((0, 0))) < 300
     chapter = next(i for i, text in enumerate(page_texts) if letters(site_titles[1]) in letters(text) and i > 3)
     image = Image.open(render_png(editions["pdf"], chapter + 1, "pdf-chapter")).convert("L")
-    dark = sum(1 for value in image.getdata() if value < 128)
+    dark = image.histogram()[:128]
+    dark = sum(dark)
     assert dark > 0.005 * image.width * image.height, "the chapter page is (nearly) blank"
 
 
@@ -288,10 +289,11 @@ def test_epub_has_metadata_and_every_chapter(editions, site_titles):
     with zipfile.ZipFile(editions["epub"]) as archive:
         names = archive.namelist()
         opf = archive.read(next(n for n in names if n.endswith(".opf"))).decode("utf-8")
-        text = " ".join(archive.read(n).decode("utf-8") for n in names if n.endswith(".xhtml"))
-    assert "Fintech's New Look" in opf or "Fintech’s New Look" in opf
-    assert "<dc:language>en</dc:language>" in opf and "test-1.0" in opf
-    body = letters(BeautifulSoup(text, "lxml").get_text())
+        text = " ".join(BeautifulSoup(archive.read(n), "xml").get_text() for n in names if n.endswith(".xhtml"))
+    assert "<dc:title" in opf and "Fintech&#39;s New Look" in opf
+    assert "<dc:language>en</dc:language>" in opf and "edition:test-1.0</dc:identifier>" in opf
+    assert "author not stated" in opf
+    body = letters(text)
     assert all(letters(title) in body for title in site_titles)
 
 

@@ -6,7 +6,7 @@ import shutil
 
 from bs4 import BeautifulSoup
 
-from support import linkcheck
+from support import linkreport
 from support.fixtures import site_url  # noqa: F401 - fixture
 from support.server import serve
 
@@ -14,7 +14,7 @@ CHAPTER = "chapters/01-first-half/index.html"
 
 
 def test_built_site_has_no_broken_link_or_anchor(site_url):  # noqa: F811
-    report = linkcheck.check(site_url)
+    report = linkreport.check(site_url)
     assert report.returncode == 0 and not report.failures(), report.describe() or report.stderr
     checked = {row["url"] for row in report.rows if row["result"].startswith("200")}
     # The crawl reached every chapter and checked anchors inside pages, so a pass means something.
@@ -39,7 +39,7 @@ def test_planted_broken_link_and_anchor_are_reported_by_name(built_site, tmp_pat
     page.write_text(str(soup), encoding="utf-8")
 
     with serve(site) as url:
-        report = linkcheck.check(url)
+        report = linkreport.check(url)
     failures = report.describe()
     assert report.returncode == 1, failures
     broken = [row for row in report.failures() if row["url"].endswith("/chapters/no-such-chapter/")]

@@ -139,10 +139,12 @@ def test_fixture_generated_pages(fixture_site):
 
     terms = article(fixture_site, "terms/")
     colony = next(li for li in terms.select("li.xref-index-term") if li.a.get_text() == "colony")
-    assert [a["href"] for a in colony.select("ul a") if "#mention" in a["href"]] == [
-        "../chapters/hive/#mention-colony-1", "../chapters/hive/#mention-colony-2",
-        "../chapters/seasons/#mention-colony-1", "../chapters/seasons/#mention-colony-2",
-        "../chapters/seasons/#mention-colony-3"]
+    assert [(a.get_text(), a["href"]) for a in colony.select(":scope > ul a")] == [
+        ("Chapter 1", "../chapters/hive/"), ("The hive", "../chapters/hive/#mention-colony-1"),
+        ("Chapter 2", "../chapters/seasons/"), ("The seasons", "../chapters/seasons/#mention-colony-1")]
+    queen = next(li for li in terms.select("li.xref-index-term") if li.a.get_text() == "queen")
+    assert [a["href"] for a in queen.select(":scope > ul a") if "#" in a["href"]] == [
+        "../chapters/hive/#mention-queen-1", "../chapters/seasons/#mention-queen-1"]
 
     essay = article(fixture_site, "essay/")
     assert [d["id"] for d in essay.select("div.published-para")] == [f"published-{n}" for n in range(1, 5)]

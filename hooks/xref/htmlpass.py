@@ -1,6 +1,7 @@
 """One pass over a page's HTML with lxml: glossary autolinks and [[kind:id]] tokens in text nodes.
 
-Links are emitted as placeholder elements (<xref-term>, <xref-ref>) and resolved once every page is known
+The first mention of each term on a page becomes a link (later ones are left as they are); explicit
+[[term:id]] tokens are always links. Links are emitted as placeholder elements (<xref-term>, <xref-ref>) and resolved once every page is known
 (references.finalize). Nothing is changed inside code, links, headings, figures, SVG, scripts or raw attributes:
 only text nodes are read, and they are only split around new elements, never reworded.
 """
@@ -24,7 +25,7 @@ NO_TOKENS = {"code", "pre", "kbd", "samp", "script", "style", "textarea", "svg",
              "xref-ref", "xref-term", "title", "template"}
 # Where autolinks are not made (tokens still are).
 NO_AUTOLINK = NO_TOKENS | HEADINGS | {"button", "select", "option", "label", "summary", "dt", "abbr"}
-NO_AUTOLINK_CLASSES = {"essay-heading", "essay-cite", "essay-para-num", "xref-nolink", "xref-mention", "xref-slot",
+NO_AUTOLINK_CLASSES = {"essay-heading", "essay-cite", "essay-para-num", "xref-nolink", "xref-slot",
                        "headerlink", "xref-related", "ed-corrections", "md-nav"}
 NO_TOKEN_CLASSES = {"xref-nolink", "xref-slot", "headerlink"}
 
@@ -120,6 +121,7 @@ class _Collector:
         self.headings: dict[str, str] = {}
         self.section = ""
         self.scope = ""
+        self.linked: set[str] = set()   # terms already linked in the input (a second pass adds nothing)
 
     def visit(self, element, autolink: bool, tokens: bool, paragraph: int | None) -> None:
         tag = element.tag if isinstance(element.tag, str) else ""
@@ -131,6 +133,8 @@ class _Collector:
                 if tag == "h2" and self.scope_ids:
                     self.scope = element.get("id") if element.get("id") in self.scope_ids else ""
             self.section = text
+        if tag == "xref-term" or (tag == "a" and (element.get("data-xref") or "").startswith("term:")):
+            self.linked.add(element.get("data-term") or element.get("data-xref")[5:])
         if tag == "blockquote" and "essay-para" in classes:
             number = (element.get("id") or "").removeprefix("para-")
             paragraph = int(number) if number.isdigit() else paragraph
@@ -186,7 +190,8 @@ class _Rewriter:
             return
         position = 0
         for start, end, term in self.index.matches(text):
-            if term == slot.scope:
+            # Only the first mention on a page becomes a link; later ones stay plain text (fewer tags to index).
+            if term == slot.scope or term in self.linked:
                 continue
             pieces.append(text[position:start])
             pieces.append(self.mention(term, text[start:end], slot))
@@ -195,14 +200,10 @@ class _Rewriter:
 
     def mention(self, term: str, text: str, slot: _Slot):
         anchor = self.next_anchor(f"mention-{term}")
-        linked = term not in self.linked
         self.linked.add(term)
-        if linked:
-            element = etree.Element("xref-term", {"data-term": term, "id": anchor})
-        else:
-            element = etree.Element("span", {"class": "xref-mention", "id": anchor})
+        element = etree.Element("xref-term", {"data-term": term, "id": anchor})
         element.text = text
-        self.scan.mentions.append(Mention(term, anchor, linked, slot.paragraph, slot.section))
+        self.scan.mentions.append(Mention(term, anchor, True, slot.paragraph, slot.section))
         return element
 
     def token(self, match: re.Match, slot: _Slot):
@@ -266,6 +267,7 @@ def scan_html(html: str, index: TermIndex, *, autolink: bool = True, scope_ids: 
     collector = _Collector(autolink, scope_ids or set())
     collector.visit(root, autolink, True, None)
     rewriter = _Rewriter(index)
+    rewriter.linked |= collector.linked
     for slot in collector.slots:
         rewriter.rewrite(slot)
     rewriter.scan.headings = collector.headings

@@ -55,7 +55,7 @@ class Source:
 
 @dataclass
 class Mention:
-    """A glossary term found on a page (auto-linked, or later mentions marked with an id)."""
+    """A linked mention of a glossary term on a page: the first one (auto-linked) or a [[term:id]]."""
     term: str
     anchor: str            # element id on the page: mention-ID-k
     linked: bool

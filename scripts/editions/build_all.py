@@ -19,7 +19,7 @@ from pathlib import Path
 if __package__ in (None, ""):   # run as a script: make `editions` importable
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from editions.common import BASENAME, DEFAULT_OUT, EditionError, build_site, load_config  # noqa: E402
+from editions.common import BASENAME, DEFAULT_OUT, EditionError, SiteBuild, load_config  # noqa: E402
 
 KINDS = ("pdf", "epub", "offline")
 DOWNLOADS = "downloads"
@@ -33,28 +33,43 @@ def edition_files(out_dir: Path) -> dict[str, Path]:
 def build_editions(kinds=KINDS, out_dir: Path = DEFAULT_OUT, version: str | None = None,
                    timings: dict | None = None) -> dict[str, Path]:
     """Build the requested editions into out_dir; returns {kind: path}. `timings` receives seconds per step."""
-    from editions import assemble, epub, offline, pdf   # heavy imports only when building
+    from editions import offline   # heavy imports only when building
 
     timings = timings if timings is not None else {}
     out_dir.mkdir(parents=True, exist_ok=True)
     built: dict[str, Path] = {}
+    begin = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="editions-") as tmp:
-        if "pdf" in kinds or "epub" in kinds:
+        # Both MkDocs builds start at once: on two cores the offline site builds while the PDF is set.
+        offline_build = offline.start(Path(tmp) / "offline") if "offline" in kinds else None
+        try:
+            _print_editions(kinds, Path(tmp), out_dir, version, timings, built, begin)
+        except BaseException:
+            if offline_build is not None:
+                offline_build.stop()
+            raise
+        if offline_build is not None:
             start = time.perf_counter()
-            site = build_site(Path(tmp) / "site")
-            timings["site build"] = time.perf_counter() - start
-            config = load_config()
-            for kind, builder in (("pdf", pdf.build_pdf), ("epub", epub.build_epub)):
-                if kind in kinds:
-                    start = time.perf_counter()
-                    book = assemble.assemble(site, config, version)   # fresh: each edition transforms it
-                    built[kind] = builder(book, out_dir)
-                    timings[kind] = time.perf_counter() - start
-        if "offline" in kinds:
-            start = time.perf_counter()
-            built["offline"] = offline.build_offline(out_dir, Path(tmp) / "offline")
-            timings["offline"] = time.perf_counter() - start
+            built["offline"] = offline.finish(offline_build, out_dir)
+            timings["offline (after the rest)"] = time.perf_counter() - start
+    timings["total"] = time.perf_counter() - begin
     return built
+
+
+def _print_editions(kinds, tmp: Path, out_dir: Path, version, timings: dict, built: dict, begin: float) -> None:
+    """The PDF and the EPUB, both from one fresh build of the site."""
+    from editions import assemble, epub, pdf
+
+    if "pdf" in kinds or "epub" in kinds:
+        site = SiteBuild(tmp / "site").wait()
+        timings["site build"] = time.perf_counter() - begin
+        config = load_config()
+        for kind, builder in (("pdf", pdf.build_pdf), ("epub", epub.build_epub)):
+            if kind in kinds:
+                start = time.perf_counter()
+                book = assemble.assemble(site, config, version)   # fresh: each edition transforms it
+                built[kind] = builder(book, out_dir)
+                timings[kind] = time.perf_counter() - start
 
 
 def check_site(site_dir: Path) -> None:

@@ -5,6 +5,7 @@ import datetime as dt
 import os
 import subprocess
 import sys
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -128,12 +129,35 @@ def book_info(config: dict, version: str | None = None) -> BookInfo:
     )
 
 
+class SiteBuild:
+    """A build of the site with the same script as `make build`, running in the background until `wait()`."""
+
+    def __init__(self, site_dir: Path, config: Path = ROOT / "mkdocs.yml"):
+        self.site_dir, self.config = site_dir, config
+        self.log = tempfile.TemporaryFile(mode="w+", encoding="utf-8")   # a pipe could fill up and stall MkDocs
+        env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+        self.process = subprocess.Popen(
+            [sys.executable, str(ROOT / "scripts" / "build.py"), "--config", str(config), "--site-dir", str(site_dir)],
+            cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT, text=True)
+
+    def wait(self) -> Path:
+        """The built site; raises with MkDocs' output if the build failed."""
+        returncode = self.process.wait()
+        self.log.seek(0)
+        output = self.log.read()
+        self.log.close()
+        if returncode != 0:
+            raise EditionError(f"the site does not build ({self.config.name}); fix the errors below, then retry:\n"
+                               f"{output}")
+        return self.site_dir
+
+    def stop(self) -> None:
+        """Stop a build whose result is no longer wanted (another edition failed)."""
+        if self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()
+        self.log.close()
+
+
 def build_site(site_dir: Path, config: Path = ROOT / "mkdocs.yml") -> Path:
-    """Build the handbook with the same script as `make build`; raise with MkDocs' output if it fails."""
-    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
-    result = subprocess.run([sys.executable, str(ROOT / "scripts" / "build.py"), "--config", str(config),
-                             "--site-dir", str(site_dir)], cwd=ROOT, env=env, capture_output=True, text=True)
-    if result.returncode != 0:
-        raise EditionError(f"the site does not build ({config.name}); fix the errors below, then retry:\n"
-                           f"{result.stdout}{result.stderr}")
-    return site_dir
+    return SiteBuild(site_dir, config).wait()

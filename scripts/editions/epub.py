@@ -1,46 +1,56 @@
 """The EPUB 3 edition: the assembled book, simplified for pandoc (from pypandoc-binary), with metadata.
 
-Pandoc splits the book into one file per `<h1>` and fixes links between them, but it keeps only what its
-document model holds: sections are unwrapped (their ids move to the page's heading), ids on `<sup>` move to the
-link inside, and inline SVG passes through as raw XHTML, so its tag and attribute names get their SVG case back.
+Pandoc splits the book into one file per `<h1>` and fixes the links between them, but it keeps only what its
+document model holds. So sections are unwrapped (links to them go to the page's heading); ids on elements without
+attributes in pandoc (`<blockquote>`, `<p>`, `<sup>`, ...) move to a wrapping `<div>` or an empty `<span>`; and
+each diagram becomes a separate SVG file shown with `<img>`, its alt text taken from the SVG's title.
 """
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import tempfile
+import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import lxml.html
 import pypandoc
 from lxml import etree
-from tinyhtml5.constants import adjust_svg_attributes
+import tinyhtml5
 
-from editions.assemble import SVG, Book, Chapter, select
+from editions.assemble import SVG, Book, Chapter, in_svg
 from editions.common import BASENAME, HERE, EditionError
 
-# SVG element names that HTML parsers lowercase (the HTML standard's list of SVG tag adjustments, abridged
-# to what diagram renderers emit).
-SVG_TAGS = {name.lower(): name for name in (
-    "clipPath", "linearGradient", "radialGradient", "foreignObject", "textPath", "feBlend", "feColorMatrix",
-    "feComposite", "feFlood", "feGaussianBlur", "feMerge", "feMergeNode", "feOffset", "feDropShadow",
-    "feMorphology", "feTurbulence", "feDisplacementMap", "fePointLight", "feSpecularLighting", "feTile",
-    "feComponentTransfer", "feFuncA", "feFuncB", "feFuncG", "feFuncR", "feConvolveMatrix", "feImage",
-    "feDiffuseLighting", "feDistantLight", "feSpotLight", "animateMotion", "animateTransform", "glyphRef")}
+SVG_NS = "http://www.w3.org/2000/svg"
+XMLNS_ATTR = "{http://www.w3.org/2000/xmlns/}"
+ET.register_namespace("", SVG_NS)
+ET.register_namespace("xlink", "http://www.w3.org/1999/xlink")
 
 
-def restore_svg_case(root) -> None:
-    for svg in root.iter(SVG):
-        for element in svg.iter():
-            if not isinstance(element.tag, str):
-                continue
-            element.tag = SVG_TAGS.get(element.tag, element.tag)
-            for name in list(element.attrib):
-                proper = adjust_svg_attributes.get(name)
-                if proper and proper != name:
-                    element.set(proper, element.attrib.pop(name))
-        svg.set("xmlns", "http://www.w3.org/2000/svg")
+def svg_file(svg) -> str:
+    """A standalone SVG document: the HTML5 parser restores the case of names (viewBox, clipPath) that lxml's
+    HTML parser lowercased, and ElementTree writes well-formed XML with namespaces."""
+    markup = lxml.html.tostring(svg, encoding="unicode")
+    parsed = tinyhtml5.parse(f"<!DOCTYPE html><body>{markup}</body>").find(f".//{{{SVG_NS}}}svg")
+    for element in parsed.iter():     # namespace declarations come back as attributes: ElementTree writes its own
+        for name in [name for name in element.attrib if name.startswith(XMLNS_ATTR)]:
+            del element.attrib[name]
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(parsed, encoding="unicode")
+
+
+def svgs_to_images(root, folder: Path) -> None:
+    """Pandoc re-serialises inline SVG with lowercased attribute names, which epubcheck rejects; an <img> of a
+    separate SVG file goes into the EPUB as it is."""
+    for number, svg in enumerate([svg for svg in root.iter(SVG) if not in_svg(svg)], start=1):
+        name = f"figure-{number}.svg"
+        (folder / name).write_text(svg_file(svg), encoding="utf-8")
+        title = svg.find("title")
+        alt = " ".join((title.text_content() if title is not None else svg.get("aria-label", "")).split())
+        image = lxml.html.Element("img", src=name, alt=alt or "Diagram")
+        image.tail = svg.tail
+        svg.getparent().replace(svg, image)
 
 
 def unwrap_section(chapter: Chapter, retarget: dict[str, str]) -> None:
@@ -52,27 +62,38 @@ def unwrap_section(chapter: Chapter, retarget: dict[str, str]) -> None:
         retarget[f"#{chapter.anchor}"] = f"#{h1.get('id')}"
 
 
-def ids_off_sup(root) -> None:
-    for sup in root.iter("sup"):
-        ident = sup.attrib.pop("id", None)
-        if ident is None:
+# Pandoc's document model has no attributes on these elements: their ids would be lost with the links to them.
+WRAP_IN_DIV = {"blockquote", "ul", "ol", "dl", "table", "pre"}
+ANCHOR_INSIDE = {"p", "li", "dt", "dd", "td", "th", "sup", "sub", "em", "strong", "cite", "ins", "del", "q"}
+
+
+def keep_ids(root) -> None:
+    """Move each id that pandoc would drop onto a wrapping <div> or an empty <span> at the element's start."""
+    for element in list(root.iter(*WRAP_IN_DIV, *ANCHOR_INSIDE)):
+        ident = element.get("id")
+        if ident is None or in_svg(element):
             continue
-        inner = sup.find("a")
-        if inner is not None and not inner.get("id"):
-            inner.set("id", ident)
+        del element.attrib["id"]
+        if element.tag in WRAP_IN_DIV:
+            wrapper = lxml.html.Element("div", id=ident)
+            element.addprevious(wrapper)
+            wrapper.append(element)      # moves the element (its tail stays with it: move it to the wrapper)
+            wrapper.tail, element.tail = element.tail, None
         else:
-            span = lxml.html.Element("span", id=ident)
-            sup.addprevious(span)
+            anchor = lxml.html.Element("span", id=ident)
+            anchor.tail, element.text = element.text, None
+            element.insert(0, anchor)
 
 
-def simplified_html(book: Book) -> str:
+def simplified_html(book: Book, folder: Path) -> str:
+    """The book as one HTML page for pandoc; diagrams are written as SVG files into `folder`."""
     retarget: dict[str, str] = {}
     body = lxml.html.Element("body")
     for chapter in book.chapters:
         unwrap_section(chapter, retarget)
-        ids_off_sup(chapter.body)
-        restore_svg_case(chapter.body)
+        keep_ids(chapter.body)
         body.extend(list(chapter.body))
+    svgs_to_images(body, folder)
     for link in body.iter("a"):
         href = link.get("href", "")
         if href in retarget:
@@ -88,10 +109,11 @@ def simplified_html(book: Book) -> str:
 def metadata_args(book: Book) -> list[str]:
     info = book.info
     pairs = {
-        "title": info.title, "subtitle": info.subtitle, "lang": info.language, "date": info.date,
-        "description": f"{info.description} {info.provenance}", "identifier": f"{info.site_url}#edition-{info.version}",
+        "title": info.title, "subtitle": f"{info.subtitle}. Edition {info.version}", "lang": info.language,
+        "date": info.date, "description": f"{info.description} {info.provenance}",
+        "identifier": f"urn:{BASENAME}:edition:{re.sub(r'[^A-Za-z0-9.]+', '-', info.version).strip('-')}",
         "rights": "Essay text quoted for criticism and commentary; commentary, glossary and diagrams: CC BY 4.0.",
-        "publisher": "The editors of the handbook", "version": info.version,
+        "publisher": "The editors of the handbook",
     }
     args = []
     for key, value in pairs.items():
@@ -101,10 +123,9 @@ def metadata_args(book: Book) -> list[str]:
 
 def build_epub(book: Book, out_dir: Path) -> Path:
     out = out_dir / f"{BASENAME}.epub"
-    html = simplified_html(book)
     with tempfile.TemporaryDirectory(prefix="epub-") as tmp:
         source = Path(tmp) / "book.html"
-        source.write_text(html, encoding="utf-8")
+        source.write_text(simplified_html(book, Path(tmp)), encoding="utf-8")
         command = [pypandoc.get_pandoc_path(), str(source), "--from", "html", "--to", "epub3", "--output", str(out),
                    "--split-level", "1", "--toc", "--toc-depth", "2", "--css", str(HERE / "epub.css"),
                    *metadata_args(book)]

@@ -9,7 +9,7 @@ import shutil
 import zipfile
 from pathlib import Path
 
-from editions.common import BASENAME, ROOT, EditionError, build_site
+from editions.common import BASENAME, ROOT, EditionError, SiteBuild
 from third_party_scan import scan
 
 CONFIG = ROOT / "mkdocs-offline.yml"
@@ -51,8 +51,17 @@ def zip_site(site: Path, out: Path) -> Path:
     return out
 
 
-def build_offline(out_dir: Path, work_dir: Path) -> Path:
-    site = build_site(work_dir / "site", CONFIG)
+def start(work_dir: Path) -> SiteBuild:
+    """Start the offline site's build in the background (it runs beside the PDF on a second core)."""
+    return SiteBuild(work_dir / "site", CONFIG)
+
+
+def finish(build: SiteBuild, out_dir: Path) -> Path:
+    site = build.wait()
     vendor_shim(site)
     check_self_contained(site)
     return zip_site(site, out_dir / f"{BASENAME}-offline.zip")
+
+
+def build_offline(out_dir: Path, work_dir: Path) -> Path:
+    return finish(start(work_dir), out_dir)
