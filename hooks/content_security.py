@@ -41,3 +41,8 @@ def on_env(env, config, files, **kwargs):
 @event_priority(-100)  # last, so that the hashes cover the page exactly as it is written to disk
 def on_post_page(output, page, config, **kwargs):
     return security.apply_csp(output)
+
+
+@event_priority(-100)
+def on_post_template(output_content, template_name, config, **kwargs):
+    return security.apply_csp(output_content)  # static pages such as 404.html are not pages to MkDocs

@@ -8,7 +8,10 @@ Options (mkdocs.yml, paths relative to it): extra: xref: {essay, edition, glossa
 from __future__ import annotations
 
 import logging
+import os
 import sys
+import time
+from functools import wraps
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # MkDocs loads hooks by path: make `xref` importable
@@ -20,8 +23,21 @@ from xref.engine import Engine  # noqa: E402
 
 logging.getLogger("jieba").setLevel(logging.WARNING)
 _engine: Engine | None = None  # this module is loaded afresh with each configuration (mkdocs serve reloads)
+_seconds = [0.0]                # time spent in the engine's hooks (printed when XREF_TIMINGS is set)
 
 
+def _timed(hook):
+    @wraps(hook)
+    def run(*args, **kwargs):
+        start = time.perf_counter()
+        try:
+            return hook(*args, **kwargs)
+        finally:
+            _seconds[0] += time.perf_counter() - start
+    return run
+
+
+@_timed
 def on_config(config):
     global _engine
     options = (config.extra or {}).get("xref") or {}
@@ -29,14 +45,22 @@ def on_config(config):
     return config
 
 
+@_timed
 def on_page_markdown(markdown, page, config, files):
-    return _engine.page_markdown(page.file.src_uri, page.url, page.file.content_string, markdown, page.meta)
+    markdown = _engine.page_markdown(page.file.src_uri, page.url, page.file.content_string, markdown, page.meta)
+    if _engine.page_kind(page.file.src_uri) == "terms":
+        # The index of terms is links to other pages: searching it finds nothing the glossary and chapters do
+        # not, and on a large handbook it is the biggest page by far (Material reads this front-matter key).
+        page.meta.setdefault("search", {"exclude": True})
+    return markdown
 
 
+@_timed
 def on_page_content(html, page, config, files):
     return _engine.page_html(page.file.src_uri, html, page.title or "")
 
 
+@_timed
 def on_env(env, config, files):
     if _engine.finish():
         raise PluginError(_engine.report())
@@ -44,6 +68,12 @@ def on_env(env, config, files):
 
 
 @event_priority(100)
+@_timed
 def on_page_context(context, page, config, nav):
     page.content = _engine.finalize(page.file.src_uri, page.content or "")
     return context
+
+
+def on_post_build(config):
+    if os.environ.get("XREF_TIMINGS"):
+        print(f"xref-engine-seconds: {_seconds[0]:.3f}", file=sys.stderr)

@@ -197,3 +197,14 @@ def test_keyboard_reaches_and_uses_palette_toggle(page, site_url, key):  # noqa:
     page.keyboard.press(key)
     expect(page.locator("body")).to_have_attribute("data-md-color-scheme", "slate")
     assert_clean(page)
+
+
+def test_content_security_policy_is_enforced(page, site_url):  # noqa: F811
+    """The site works under its policy (every test above), and the policy is live: an injected script is refused."""
+    open_page(page, site_url + CHAPTER)
+    policy = page.locator("meta[http-equiv=Content-Security-Policy]").get_attribute("content")
+    assert "script-src 'self' 'sha256-" in policy and "inline-script-hashes" not in policy, policy
+    with pytest.raises(Exception):
+        page.add_script_tag(content="window.injected = true")
+    assert page.evaluate("window.injected === undefined")
+    assert any("Content Security Policy" in e for e in page.recorder.errors), page.recorder.errors

@@ -108,3 +108,25 @@ def test_build_with_a_script_in_a_chapter_fails_naming_file_and_line_and_publish
     assert result.returncode != 0, output
     assert f"docs/chapters/02-middleman-trap.md:{line}:11: raw <script> element" in output, output
     assert not site.exists(), "a failed build published a site"
+
+
+def test_every_built_page_allows_exactly_its_own_inline_scripts(built_site):
+    import base64
+    import hashlib
+
+    from bs4 import BeautifulSoup
+
+    for html in built_site.rglob("*.html"):
+        soup = BeautifulSoup(html.read_text(encoding="utf-8"), "html.parser")
+        meta = soup.find("meta", attrs={"http-equiv": "Content-Security-Policy"})
+        assert meta is not None, f"{html}: no Content-Security-Policy"
+        directives = dict(d.strip().split(" ", 1) for d in meta["content"].split(";") if d.strip())
+        allowed = set(directives["script-src"].split())
+        assert "'unsafe-inline'" not in allowed and directives["object-src"] == "'none'", meta["content"]
+        # The policy governs only what follows it: it must come before the first script.
+        assert meta.find_previous("script") is None, f"{html}: a script precedes the policy"
+        inline = [s.string or "" for s in soup.find_all("script")
+                  if not s.get("src") and s.get("type", "text/javascript") == "text/javascript"]
+        expected = {"'sha256-" + base64.b64encode(hashlib.sha256(s.encode()).digest()).decode() + "'" for s in inline}
+        expected.add("'self'")
+        assert allowed == expected, f"{html}: differs in {sorted(allowed ^ expected)}"

@@ -158,6 +158,10 @@ class Engine:
                              hint=did_you_mean(name, known, "Did you mean <!-- xref:{} -->?")))
         return None
 
+    def page_kind(self, src: str) -> str:
+        page = self.registry.pages.get(src)
+        return page.kind if page else "page"
+
     # --- on_page_content ------------------------------------------------------------------------------------
 
     def page_html(self, src: str, content: str, title: str = "") -> str:

@@ -114,12 +114,22 @@ class Backlinks:
             self.neighbours[dst].add(src)
 
 
+MENTIONED_IN_LIMIT = 12  # beyond this, the glossary points to the index of terms (keeps the page small)
+
+
 def mentioned_in_html(term_id: str, backlinks: Backlinks, base: PageInfo) -> str:
     links = []
-    for page, mentions in backlinks.by_term.get(term_id, []):
+    pages = backlinks.by_term.get(term_id, [])
+    for page, mentions in pages[:MENTIONED_IN_LIMIT]:
         first = mentions[0]
         label = page.label + (f" ¶{first.paragraph}" if first.paragraph else "")
         links.append(_a(link(page.url, first.anchor, base.url), label))
+    index = backlinks.registry.special_page("terms")
+    if len(pages) > MENTIONED_IN_LIMIT:
+        more = f"{len(pages) - MENTIONED_IN_LIMIT} more pages"
+        term = backlinks.registry.terms.get(term_id)
+        anchor = f"terms-{letter(term).lower()}" if term and letter(term) != "#" else "terms-other"
+        links.append(_a(link(index.url, anchor, base.url), f"{more} in the index of terms") if index else more)
     body = ", ".join(links) if links else "not yet mentioned in the chapters"
     return f'<p class="xref-mentioned-in"><strong>Mentioned in:</strong> {body}</p>'
 
@@ -191,10 +201,15 @@ def related_html(page: PageInfo, backlinks: Backlinks, limit: int = 3) -> str:
     """"Related chapters" (shared terms, references either way) and "Referenced from" for a chapter."""
     registry, edges = backlinks.registry, backlinks.edges
     mine = backlinks.terms_of.get(page.src, set())
+    # A term found on nearly every page says nothing about which pages belong together (and would make this
+    # quadratic in the number of pages): only terms on at most max(12, 5% of pages) pages count.
+    common = max(12, len(backlinks.pages) // 20)
     shared_count: Counter = Counter()
     for term in mine:
-        for other, _ in backlinks.by_term.get(term, []):
-            shared_count[other.src] += 1
+        pages = backlinks.by_term.get(term, [])
+        if len(pages) <= common:
+            for other, _ in pages:
+                shared_count[other.src] += 1
     scored = []
     for src in set(shared_count) | backlinks.neighbours.get(page.src, set()):
         other = registry.pages[src]
@@ -206,7 +221,9 @@ def related_html(page: PageInfo, backlinks: Backlinks, limit: int = 3) -> str:
             scored.append((-score, other.chapter, src, explicit))
     top = []
     for _, _, src, explicit in sorted(scored)[:limit]:
-        top.append((registry.pages[src], sorted(mine & backlinks.terms_of.get(src, set())), explicit))
+        shared = [t for t in sorted(mine & backlinks.terms_of.get(src, set()))
+                  if len(backlinks.by_term.get(t, [])) <= common]
+        top.append((registry.pages[src], shared, explicit))
     related = []
     for other, shared, explicit in top:
         why = []
