@@ -35,7 +35,8 @@ def main() -> int:
     print(f"editions of the whole handbook on {os.cpu_count()} cores (best of {args.runs} run(s); the offline site")
     print("builds in the background while the site for the PDF/EPUB builds and the PDF is set):")
     print(f"  site build for PDF and EPUB         {best['site build']:6.1f} s")
-    print(f"  PDF  (assemble + WeasyPrint)        {best['pdf']:6.1f} s   {pages} pages, {sizes['pdf']:.0f} KB")
+    print(f"  PDF  (assemble + WeasyPrint)        {best['pdf']:6.1f} s   {pages} pages, {sizes['pdf']:.0f} KB"
+          f" ({best['pdf cpu']:.1f} s of CPU)")
     print(f"  EPUB (assemble + pandoc)            {best['epub']:6.1f} s   {sizes['epub']:.0f} KB")
     print(f"  offline zip (wait for its build)    {best['offline (after the rest)']:6.1f} s   {sizes['offline']:.0f} KB")
     print(f"  total, all three editions           {best['total']:6.1f} s")

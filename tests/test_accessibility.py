@@ -14,8 +14,7 @@ from support.fixtures import browser, site_url  # noqa: F401 - fixtures
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 AXE_OPTIONS = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
                "resultTypes": ["violations"]}
-# Material picks the palette whose media query matches the reader's preference.
-PALETTES = {"light": "default", "dark": "slate"}
+PALETTE_NAMES = {"default": "light", "slate": "dark"}
 
 
 def built_pages(site: Path) -> list[str]:
@@ -31,26 +30,37 @@ def describe(page: str, palette: str, violation: dict) -> str:
             f"{f' and {more} more' if more > 0 else ''}. {detail}")
 
 
+def axe_violations(page, path: str) -> list[str]:
+    """axe-core's WCAG 2.1 A/AA violations on the page as shown now, described with the page and palette."""
+    palette = PALETTE_NAMES[page.evaluate("document.body.dataset.mdColorScheme")]
+    result = page.evaluate("options => axe.run(document, options)", AXE_OPTIONS)
+    return [describe(path, palette, violation) for violation in result["violations"]]
+
+
 @pytest.mark.browser
-@pytest.mark.parametrize("palette", PALETTES)
-def test_every_page_has_no_wcag_21_aa_violation(browser, site_url, built_site, palette):  # noqa: F811
+def test_every_page_has_no_wcag_21_aa_violation_in_either_palette(browser, site_url, built_site):  # noqa: F811
     pages = built_pages(built_site)
     assert len(pages) >= 14, pages
     # axe is injected as a script; the site's CSP (rightly) forbids that, so this context bypasses it.
-    context = browser.new_context(color_scheme=palette, bypass_csp=True, viewport={"width": 1280, "height": 900})
+    context = browser.new_context(bypass_csp=True, viewport={"width": 1280, "height": 900})
     page = context.new_page()
     axe = AXE.read_text(encoding="utf-8")
-    found = []
+    found, checked = [], set()
     try:
         for path in pages:
             page.goto(site_url + path)
-            scheme = page.evaluate("document.body.dataset.mdColorScheme")
-            assert scheme == PALETTES[palette], f"{path}: palette {scheme}, expected {PALETTES[palette]}"
             page.evaluate(axe)
-            result = page.evaluate("options => axe.run(document, options)", AXE_OPTIONS)
-            found += [describe(path, palette, v) for v in result["violations"]]
+            found += axe_violations(page, path)
+            before = page.evaluate("document.body.dataset.mdColorScheme")
+            # The other palette. A click event, not a mouse click: the pointer would leave the toggle's tooltip
+            # fading in, half transparent, under axe's contrast check.
+            page.locator("form[data-md-component=palette] label:visible").dispatch_event("click")
+            page.wait_for_function("s => document.body.dataset.mdColorScheme !== s", arg=before)
+            found += axe_violations(page, path)
+            checked.add(path)
     finally:
         context.close()
+    assert checked == set(pages)
     assert found == [], f"{len(found)} accessibility violation(s):\n" + "\n".join(found)
 
 
@@ -83,3 +93,9 @@ def test_every_diagram_has_a_text_alternative(built_site):
                     if soup.find(id=ref))
                 assert len(label) > 20, f"{where}: the SVG has no text alternative ({label!r})"
     assert figures > 0, "the site has no diagram to check"
+
+
+def test_search_dialog_has_an_accessible_name(built_site):
+    soup = BeautifulSoup((built_site / "index.html").read_text(encoding="utf-8"), "lxml")
+    dialog = soup.select_one("[data-md-component=search][role=dialog]")
+    assert dialog is not None and dialog.get("aria-label"), "the search dialog has no accessible name"

@@ -4,7 +4,6 @@ Content-Security-Policy, and the site asks no other host for anything."""
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import jieba
 import pytest

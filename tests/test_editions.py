@@ -313,6 +313,31 @@ def test_offline_zip_is_self_contained_with_search_and_shim(editions, tmp_path):
     assert not any("unpkg" in (src or "") for src in scripts)
 
 
+@pytest.mark.browser
+def test_offline_search_works_from_the_file_system(editions, tmp_path):
+    from playwright.sync_api import sync_playwright
+
+    with zipfile.ZipFile(editions["offline"]) as archive:
+        archive.extractall(tmp_path)
+    index = tmp_path / common.BASENAME / "index.html"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", headless=True,
+                                             args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                                                   "--disable-component-update", "--disable-sync", "--no-first-run"])
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 900})
+            errors, requests = [], []
+            page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+            page.on("request", lambda request: requests.append(request.url))
+            page.goto(index.as_uri())
+            page.fill("input.md-search__input", "infrastructure")
+            page.wait_for_function("document.querySelectorAll('.md-search-result__item').length > 0", timeout=15000)
+        finally:
+            browser.close()
+    assert errors == [], errors
+    assert all(url.startswith(("file:", "data:", "about:", "blob:")) for url in requests), requests
+
+
 def test_offline_config_differs_from_the_site_only_where_it_must():
     site = common.load_config(ROOT / "mkdocs.yml")
     offline_config = common.load_config(ROOT / "mkdocs-offline.yml")
@@ -326,6 +351,17 @@ def test_offline_config_differs_from_the_site_only_where_it_must():
     expected["offline"] = None
     assert by_name(offline_config["plugins"]) == expected
     assert offline_config["extra"]["version"] is None and offline_config["extra"]["editions"] is False
+
+
+def test_a_failing_site_build_is_reported_with_its_config(tmp_path):
+    with pytest.raises(common.EditionError, match=r"the site does not build \(missing\.yml\); fix the errors below"):
+        common.build_site(tmp_path / "site", tmp_path / "missing.yml")
+
+
+def test_cli_names_a_missing_configuration(tmp_path, capsys):
+    code = build_all.main(["--config", str(tmp_path / "mkdocs.yml"), "--out", str(tmp_path / "out")])
+    assert code == 1
+    assert f"{tmp_path / 'mkdocs.yml'}: no such MkDocs configuration" in capsys.readouterr().err
 
 
 def test_vendor_shim_says_how_to_install_it(tmp_path):

@@ -1,10 +1,13 @@
 """Content security: Markdown that would run code or load from another host fails the build, with file:line:col."""
 from __future__ import annotations
 
+import base64
+import hashlib
 import re
 import textwrap
 
 import pytest
+from bs4 import BeautifulSoup
 
 from conftest import run_build
 from xref import security
@@ -111,11 +114,6 @@ def test_build_with_a_script_in_a_chapter_fails_naming_file_and_line_and_publish
 
 
 def test_every_built_page_allows_exactly_its_own_inline_scripts(built_site):
-    import base64
-    import hashlib
-
-    from bs4 import BeautifulSoup
-
     for html in built_site.rglob("*.html"):
         soup = BeautifulSoup(html.read_text(encoding="utf-8"), "html.parser")
         meta = soup.find("meta", attrs={"http-equiv": "Content-Security-Policy"})

@@ -173,6 +173,9 @@ def test_fixture_links_resolve_and_no_placeholder_is_left(fixture_site):
     assert not PLACEHOLDERS.search((fixture_site / "search" / "search_index.json").read_text(encoding="utf-8"))
     index = json.loads((fixture_site / "search" / "search_index.json").read_text(encoding="utf-8"))
     assert any("Start with Chapter 1, then the seasons" in doc["text"] for doc in index["docs"])
+    # the index of terms is links only: kept out of search (the glossary and chapters are in it)
+    assert not any(doc["location"].startswith("terms/") for doc in index["docs"])
+    assert any(doc["location"].startswith("glossary/#swarm") for doc in index["docs"])
 
 
 # --- the real handbook ----------------------------------------------------------------------------------------

@@ -298,3 +298,55 @@ def test_locate_and_did_you_mean():
     assert did_you_mean("zzz", []) == "Nothing of that kind is defined yet."
     assert nearest_number("13", range(1, 13), "{}") == "12"
     assert nearest_number("x", range(1, 13), "{}") == "Write a number from 1 to 12."
+
+
+# --- backlinks ---------------------------------------------------------------------------------------------------
+
+def _registry(pages: int):
+    from xref.model import Mention, PageInfo
+    from xref.references import Registry
+    terms = {"common": Term("common", "common", "s", "d", []), "rare": Term("rare", "rare", "s", "d", [])}
+    registry = Registry(terms, {}, set())
+    for n in range(1, pages + 1):
+        page = PageInfo(f"c{n}.md", f"c{n}/", f"docs/c{n}.md", "", 0, {"id": f"c{n}", "chapter": n}, f"C{n}")
+        page.mentions = [Mention("common", "mention-common-1", True, None)]
+        if n in (1, 7):
+            page.mentions.append(Mention("rare", "mention-rare-1", True, 3))
+        registry.pages[page.src] = page
+    glossary = PageInfo("glossary.md", "glossary/", "docs/glossary.md", "", 0, {"id": "glossary"}, "Glossary",
+                        kind="glossary")
+    index = PageInfo("terms.md", "terms/", "docs/terms.md", "", 0, {"id": "terms"}, "Index", kind="terms")
+    registry.pages.update({glossary.src: glossary, index.src: index})
+    registry.special.update({"glossary": glossary.src, "terms": index.src})
+    return registry, glossary
+
+
+def test_mentioned_in_is_capped_and_points_to_the_index():
+    from xref.render import MENTIONED_IN_LIMIT, Backlinks, mentioned_in_html
+    registry, glossary = _registry(30)
+    backlinks = Backlinks(registry)
+    html = lxml.html.fragment_fromstring(mentioned_in_html("common", backlinks, glossary))
+    links = html.findall(".//a")
+    assert len(links) == MENTIONED_IN_LIMIT + 1
+    assert links[0].get("href") == "../c1/#mention-common-1" and links[0].text == "Chapter 1"
+    assert links[-1].text == f"{30 - MENTIONED_IN_LIMIT} more pages in the index of terms"
+    assert links[-1].get("href") == "../terms/#terms-c"
+    rare = lxml.html.fragment_fromstring(mentioned_in_html("rare", backlinks, glossary)).findall(".//a")
+    assert [a.text for a in rare] == ["Chapter 1 ¶3", "Chapter 7 ¶3"]
+
+
+def test_related_chapters_rank_rare_shared_terms_and_ignore_ubiquitous_ones():
+    from xref.render import Backlinks, related_html
+    registry, _ = _registry(30)
+    html = related_html(registry.pages["c1.md"], Backlinks(registry))
+    items = lxml.html.fragment_fromstring(html).findall(".//li")
+    assert [li.find("a").text for li in items] == ["Chapter 7: C7"]
+    assert "1 shared term: rare" in items[0].text_content()
+
+
+def test_body_offset_counts_front_matter_lines_even_if_another_hook_changed_the_body():
+    from xref.engine import _body_offset
+    raw = "---\nid: a\ntitle: T\n---\n\n# Title\n\n::: essay 1\n"
+    assert _body_offset(raw, "# Title\n\n::: essay 1\n") == 5
+    assert _body_offset(raw, "# Title (changed by a hook)\n") == 5
+    assert _body_offset("# No front matter\n", "# No front matter\n") == 0

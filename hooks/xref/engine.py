@@ -44,6 +44,17 @@ class Settings:
         return self.paths[key]
 
 
+FRONT_MATTER_RE = re.compile(r"^-{3}[ \t]*\n.*?\n(?:\.{3}|-{3})[ \t]*\n\n*", re.S)
+
+
+def _body_offset(raw: str, markdown: str) -> int:
+    """Lines before the Markdown body in the source file (MkDocs strips the front matter)."""
+    if markdown and raw.endswith(markdown):
+        return raw[: len(raw) - len(markdown)].count("\n")
+    match = FRONT_MATTER_RE.match(raw)
+    return match.group().count("\n") if match else 0
+
+
 class Engine:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
@@ -77,7 +88,7 @@ class Engine:
 
     def page_markdown(self, src: str, url: str, raw: str, markdown: str, meta: dict) -> str:
         file = self._file_label(src)
-        offset = raw[: len(raw) - len(markdown)].count("\n") if markdown and raw.endswith(markdown) else 0
+        offset = _body_offset(raw, markdown)
         page = PageInfo(src=src, url=url, file=file, raw=raw, offset=offset, meta=dict(meta or {}),
                         title=str((meta or {}).get("title") or ""))
         self.registry.pages[src] = page
@@ -101,7 +112,8 @@ class Engine:
         line += page.offset
         if number not in self.essay.paragraphs:
             last = max(self.essay.paragraphs, default=0)
-            column = (locate(page.raw.split("\n")[line - 1], number_text) or (1, 1))[1]
+            lines = page.raw.split("\n")
+            column = (locate(lines[line - 1] if 0 < line <= len(lines) else "", number_text) or (1, 1))[1]
             self.log.add(Problem(page.file, line, column, f"no paragraph ¶{number_text} in the essay (it has ¶1 to "
                                  f"¶{last})", text=f"::: essay {number_text}",
                                  hint=nearest_number(number_text, self.essay.paragraphs,

@@ -1,7 +1,7 @@
 """Content security: what contributors write in Markdown must not run code or load anything from another host.
 
 Pure functions, no MkDocs: `check_markdown(text, path)` returns the problems of one Markdown file with
-file:line:column and what to do; `apply_csp(html, policy)` fills in the page's Content-Security-Policy with
+file:line:column and what to do; `apply_csp(html)` fills in the page's Content-Security-Policy with
 the hashes of the theme's own inline scripts.
 """
 from __future__ import annotations
@@ -119,10 +119,9 @@ def is_mermaid(info: str) -> bool:
 class RawHtmlChecker(HTMLParser):
     """Reports forbidden tags and attributes with the position of the offending tag or attribute."""
 
-    def __init__(self, path: str, lines: list[str]):
+    def __init__(self, path: str):
         super().__init__(convert_charrefs=True)
         self.path = path
-        self.lines = lines
         self.problems: list[Problem] = []
         self.in_style = False
 
@@ -237,7 +236,7 @@ def check_markdown(text: str, path: str) -> list[Problem]:
     masked_lines, fences = mask_code(lines)
     masked = mask_inline_code("\n".join(masked_lines))
     problems = [Problem(path, line, column, *MERMAID) for line, column, info in fences if is_mermaid(info)]
-    checker = RawHtmlChecker(path, masked.split("\n"))
+    checker = RawHtmlChecker(path)
     checker.feed(masked)
     checker.close()
     problems += checker.problems

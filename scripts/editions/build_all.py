@@ -1,7 +1,7 @@
 """Build the offline editions (PDF, EPUB, offline website zip) and optionally copy them into a built site.
 
     python scripts/editions/build_all.py [--only pdf|epub|offline ...] [--out build/editions]
-                                         [--site SITE_DIR] [--version 1.0]
+                                         [--site SITE_DIR] [--version 1.0] [--config mkdocs.yml]
 
 The PDF and EPUB are made from a fresh build of the site in a temporary folder. With --site, the editions are
 copied into SITE_DIR/downloads/, where the announce bar links to them when the site was built with
@@ -19,7 +19,7 @@ from pathlib import Path
 if __package__ in (None, ""):   # run as a script: make `editions` importable
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from editions.common import BASENAME, DEFAULT_OUT, EditionError, SiteBuild, load_config  # noqa: E402
+from editions.common import BASENAME, DEFAULT_OUT, ROOT, EditionError, SiteBuild, load_config  # noqa: E402
 
 KINDS = ("pdf", "epub", "offline")
 DOWNLOADS = "downloads"
@@ -31,8 +31,12 @@ def edition_files(out_dir: Path) -> dict[str, Path]:
 
 
 def build_editions(kinds=KINDS, out_dir: Path = DEFAULT_OUT, version: str | None = None,
-                   timings: dict | None = None) -> dict[str, Path]:
-    """Build the requested editions into out_dir; returns {kind: path}. `timings` receives seconds per step."""
+                   timings: dict | None = None, config: Path = ROOT / "mkdocs.yml") -> dict[str, Path]:
+    """Build the requested editions of the handbook that `config` describes into out_dir; returns {kind: path}.
+    `timings` receives seconds per step."""
+    config = config.resolve()
+    if not config.is_file():
+        raise EditionError(f"{config}: no such MkDocs configuration; run from the handbook's folder or pass --config.")
     from editions import offline   # heavy imports only when building
 
     timings = timings if timings is not None else {}
@@ -41,9 +45,9 @@ def build_editions(kinds=KINDS, out_dir: Path = DEFAULT_OUT, version: str | None
     begin = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="editions-") as tmp:
         # Both MkDocs builds start at once: on two cores the offline site builds while the PDF is set.
-        offline_build = offline.start(Path(tmp) / "offline") if "offline" in kinds else None
+        offline_build = offline.start(Path(tmp) / "offline", config) if "offline" in kinds else None
         try:
-            _print_editions(kinds, Path(tmp), out_dir, version, timings, built, begin)
+            _print_editions(kinds, config, Path(tmp), out_dir, version, timings, built, begin)
         except BaseException:
             if offline_build is not None:
                 offline_build.stop()
@@ -56,20 +60,22 @@ def build_editions(kinds=KINDS, out_dir: Path = DEFAULT_OUT, version: str | None
     return built
 
 
-def _print_editions(kinds, tmp: Path, out_dir: Path, version, timings: dict, built: dict, begin: float) -> None:
+def _print_editions(kinds, config_path: Path, tmp: Path, out_dir: Path, version, timings: dict, built: dict,
+                    begin: float) -> None:
     """The PDF and the EPUB, both from one fresh build of the site."""
     from editions import assemble, epub, pdf
 
     if "pdf" in kinds or "epub" in kinds:
-        site = SiteBuild(tmp / "site").wait()
+        site = SiteBuild(tmp / "site", config_path).wait()
         timings["site build"] = time.perf_counter() - begin
-        config = load_config()
+        config = load_config(config_path)
         for kind, builder in (("pdf", pdf.build_pdf), ("epub", epub.build_epub)):
             if kind in kinds:
-                start = time.perf_counter()
+                start, cpu = time.perf_counter(), time.process_time()
                 book = assemble.assemble(site, config, version)   # fresh: each edition transforms it
                 built[kind] = builder(book, out_dir)
                 timings[kind] = time.perf_counter() - start
+                timings[f"{kind} cpu"] = time.process_time() - cpu   # this process only (pandoc runs apart)
 
 
 def check_site(site_dir: Path) -> None:
@@ -92,6 +98,8 @@ def copy_into_site(files: dict[str, Path], site_dir: Path) -> list[Path]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--config", type=Path, default=Path("mkdocs.yml"),
+                        help="the handbook's MkDocs configuration (default: mkdocs.yml in the current folder)")
     parser.add_argument("--only", action="append", choices=KINDS, help="build only this edition (repeatable)")
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="output folder (default build/editions)")
     parser.add_argument("--site", type=Path, help="also copy the editions into SITE/downloads/")
@@ -102,7 +110,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.site:
             check_site(args.site)    # before minutes of work, not after
-        files = build_editions(kinds, args.out, args.version, timings)
+        files = build_editions(kinds, args.out, args.version, timings, args.config)
         if args.site:
             for path in copy_into_site(files, args.site):
                 print(f"copied {path}")

@@ -19,10 +19,7 @@ from editions.common import BASENAME, HERE, EditionError
 ALLOWED_SCHEMES = ("file:", "data:")
 SPACED_BREAK = re.compile(r"[ \t]*\n[ \t\n]*")
 VERBATIM = {"pre", "code", "textarea", "svg"}     # whitespace there is content
-# Generated backlinks lead to ids like "chapters-02-x--mention-fintech-1" (see numbered_links).
-BACKLINK_MARKS = ("--mention-", "--cite-", "--ref-", "--para-")
-PLACEHOLDER = "00"     # as wide as most page numbers, so the first layout is close to the last
-MAX_PASSES = 4
+
 # Pages with more second-level headings than this (the glossary) list only their title in the contents.
 TOC_SECTION_LIMIT = 10
 
@@ -103,58 +100,12 @@ def print_html(book: Book) -> str:
                            chapters=zip(book.chapters, book.html_fragments()), stylesheet="print.css")
 
 
-def numbered_links(root) -> list:
-    """The links followed by the page they lead to: the contents, cross-references (not citations, which point to
-    the A-Z Sources, nor the automatic first-mention links to the glossary), and the generated backlinks: the
-    index of terms, "Mentioned in", "Cited in" and the essay's concordance."""
-    chosen = []
-    for link in root.iter("a"):
-        href, classes = link.get("href", ""), set(link.get("class", "").split())
-        if not href.startswith("#") or "essay-para-num" in classes:
-            continue
-        toc = any(ancestor.tag == "nav" and "toc" in ancestor.get("class", "") for ancestor in link.iterancestors())
-        xref = "xref" in classes and not classes & {"xref-auto", "xref-src"}
-        backlink = "xref" not in classes and any(mark in href for mark in BACKLINK_MARKS)
-        if toc or xref or backlink:
-            chosen.append(link)
-    return chosen
-
-
-def page_numbers(document) -> dict[str, int]:
-    """Where each id landed: the number of the first page holding it."""
-    numbers: dict[str, int] = {}
-    for number, page in enumerate(document.pages, start=1):
-        for anchor in page.anchors:
-            numbers.setdefault(anchor, number)
-    return numbers
-
-
 def render_pdf(html: str, out: Path, base_dir: Path = HERE) -> Path:
-    """Lay out, write the page numbers of the links in as text, and lay out again until they hold.
-
-    WeasyPrint's target-counter() does the same inside one layout, but it re-lays out every page holding one and
-    the pages after it: on this book that tripled the time. Our passes: one with placeholders, one with the
-    numbers found, a third only if the real numbers moved a page break.
-    """
-    tree = lxml.html.document_fromstring(html)
-    links = numbered_links(tree)
+    """Set the print HTML with WeasyPrint (tagged PDF/UA-1); fail if it asked for anything but file: or data:."""
     fetcher = LocalOnlyFetcher()
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
     options = {"pdf_variant": "pdf/ua-1", "custom_metadata": True}
-    numbers: dict[str, int] = {}
-    for _ in range(MAX_PASSES):
-        for link in links:
-            link.set("data-page", str(numbers.get(link.get("href")[1:], PLACEHOLDER)))
-        markup = lxml.html.tostring(tree, encoding="unicode", doctype="<!DOCTYPE html>")
-        document = HTML(string=markup, base_url=base_dir.as_uri() + "/", url_fetcher=fetcher).render(**options)
-        found = page_numbers(document)
-        settled = all(found.get(link.get("href")[1:]) == numbers.get(link.get("href")[1:]) for link in links)
-        numbers = found
-        if settled:
-            break
-    else:
-        raise EditionError(f"the page numbers of cross-references did not settle in {MAX_PASSES} layouts; a "
-                           "page break keeps moving: report this with the PDF's source (print.css).")
+    document = HTML(string=html, base_url=base_dir.as_uri() + "/", url_fetcher=fetcher).render(**options)
     if fetcher.refused:
         raise EditionError("the PDF would load resources from other hosts: " + ", ".join(sorted(set(fetcher.refused)))
                            + ". Remove them from the content (the editions embed only local files).")

@@ -30,12 +30,21 @@ def site_url(built_site, tmp_path_factory) -> str:
         yield url + prefix
 
 
+_shared: dict = {}
+
+
 @pytest.fixture(scope="session")
 def browser():
-    with sync_playwright() as playwright:
-        chromium = launch(playwright)
-        yield chromium
-        chromium.close()
+    """One Chromium for the session. Each test module that imports this fixture gets its own copy of it, and
+    Playwright's sync API allows one instance per thread: the first copy starts it, the others reuse it."""
+    owner = "browser" not in _shared
+    if owner:
+        _shared["playwright"] = sync_playwright().start()
+        _shared["browser"] = launch(_shared["playwright"])
+    yield _shared["browser"]
+    if owner:
+        _shared.pop("browser").close()
+        _shared.pop("playwright").stop()
 
 
 @pytest.fixture

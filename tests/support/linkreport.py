@@ -28,8 +28,10 @@ class Report:
                          f"{row['result']} {row['warningstring']}".strip() for row in rows)
 
 
-def check(url: str) -> Report:
-    result = subprocess.run([*LINKCHECKER, "-f", str(CONFIG), "--verbose", "--no-status", "-o", "csv", url],
+def check(url: str, recursion_level: int = -1) -> Report:
+    """Check `url` and what it links to, `recursion_level` links deep (-1: the whole site)."""
+    result = subprocess.run([*LINKCHECKER, "-f", str(CONFIG), "--verbose", "--no-status", "-o", "csv",
+                             "--recursion-level", str(recursion_level), url],
                             capture_output=True, text=True, timeout=300)
     # Comment lines start with "# "; a row may start with "#" too (a link to an anchor on the same page).
     lines = [line for line in result.stdout.splitlines() if line and not line.startswith("# ")]
