@@ -12,7 +12,7 @@ PY=${PYTHON:-python3}
 
 # Debian packages: Chromium for the browser tests, Pango for WeasyPrint, fonts (Latin and CJK) for the PDF,
 # poppler-utils to turn PDF pages into images, epubcheck for the EPUB.
-DEBIAN_PACKAGES="chromium libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core fonts-noto-cjk poppler-utils epubcheck"
+DEBIAN_PACKAGES="chromium libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core fonts-dejavu-extra fonts-noto-cjk poppler-utils epubcheck"
 
 python_env() {
   local stamp=.venv/.requirements.lock.sha256

@@ -48,9 +48,9 @@ def assert_clean(page) -> None:  # noqa: F811
 
 def open_page(page, url: str) -> None:  # noqa: F811
     page.goto(url)
-    # Material's script has mounted: the search input is wired up and the header knows the page title.
+    # Material's script has run (it swaps <html class="no-js"> for "js") and mounted the header.
+    page.wait_for_function("() => document.documentElement.classList.contains('js')")
     expect(page.locator("[data-md-component=header-title]")).to_be_visible()
-    page.wait_for_function("() => document.querySelector('body').dataset.mdColorScheme !== undefined")
 
 
 def type_query(page, query: str) -> None:  # noqa: F811

@@ -6,7 +6,6 @@ import textwrap
 from pathlib import Path
 
 import lxml.html
-import pytest
 import yaml
 
 from conftest import ROOT
