@@ -130,7 +130,12 @@ class Engine:
         except ImportError as error:
             self.log.add(Problem(page.file, line, 1, f"a d2 diagram needs hooks/xref/diagrams.py ({error})"))
             return ""
-        header = diagrams.parse_fence_header(info)
+        try:
+            header = diagrams.parse_fence_header(info)
+        except diagrams.DiagramError as error:  # a bad fence header is a reported problem, not a traceback
+            self.log.add(Problem(page.file, line, 1, error.args[0] if error.args else str(error),
+                                 text=f"```d2 {info}"))
+            return ""
         fig_id = str(header.get("id") or "")
         if not fig_id:
             self.log.add(Problem(page.file, line, 1, "a d2 diagram needs an id", text=f"```d2 {info}",
