@@ -52,19 +52,19 @@ versions:
 
 ## pdf / epub / offline: one offline edition into build/editions/ (editions: all three)
 pdf:
-	@scripts/bootstrap.sh python
+	@scripts/bootstrap.sh all
 	$(PY) scripts/editions/build_all.py --only pdf
 
 epub:
-	@scripts/bootstrap.sh python
+	@scripts/bootstrap.sh all
 	$(PY) scripts/editions/build_all.py --only epub
 
 offline:
-	@scripts/bootstrap.sh python
+	@scripts/bootstrap.sh all
 	$(PY) scripts/editions/build_all.py --only offline
 
 editions:
-	@scripts/bootstrap.sh python
+	@scripts/bootstrap.sh all
 	$(PY) scripts/editions/build_all.py
 
 ## bench-xref: time the cross-reference engine on a synthetic 1,000-page handbook (PAGES=200 for a quick run)
@@ -73,4 +73,15 @@ bench-xref:
 	@scripts/bootstrap.sh python
 	$(PY) scripts/bench_xref.py $(if $(PAGES),--pages $(PAGES))
 
-bench: bench-xref
+## bench-editions: time the PDF, EPUB and offline zip of the whole handbook
+.PHONY: bench-editions page-weight
+bench-editions:
+	@scripts/bootstrap.sh all
+	$(PY) scripts/bench_editions.py
+
+## page-weight: bytes a reader's browser transfers for a chapter page, and the search index size
+page-weight: build
+	$(PY) scripts/page_weight.py --site-dir site
+
+## bench: every benchmark
+bench: bench-xref bench-editions page-weight
