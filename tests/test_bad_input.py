@@ -44,7 +44,7 @@ CASES = [
     Case("unknown glossary term reference",
          lambda r: append(r / "docs/about.md", "\nSee [[term:supply-chain-financing]].\n"),
          r"docs/about\.md:\d+:\d+:", r"unknown glossary term 'supply-chain-financing'",
-         r"Did you mean 'supply-chain-finance'\?"),
+         r"Did you mean \[\[term:supply-chain-finance\]\]\?"),
     Case("duplicate id",
          lambda r: replace_once(r / "docs/about.md", "id: about", "id: glossary"),
          r"docs/(glossary|about)\.md:2:1:", r"duplicate page id 'glossary'", r"page ids must be unique"),

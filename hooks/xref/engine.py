@@ -19,7 +19,7 @@ from .markdown_pass import Handlers, transform
 from .model import Figure, PageInfo, Problem, Quote
 from .problems import ProblemLog, did_you_mean, locate, nearest_number
 from .references import Registry, check_references, link_html
-from .urls import link
+from .urls import escape, link
 
 DEFAULTS = {"essay": "essay/source.txt", "edition": "essay/edition.yml", "glossary": "data/glossary.yml",
             "bibliography": "data/bibliography.yml", "essay_url": "", "cache": ".cache/diagrams"}
@@ -195,6 +195,7 @@ class Engine:
 
     def finish(self) -> list[Problem]:
         """Every problem of the build; empty when it may be published."""
+        self.registry.freeze()
         self._check_page_ids()
         self._check_quotes()
         self._check_figures()
@@ -260,7 +261,10 @@ class Engine:
         page = self.registry.pages.get(src)
         if page is None:
             return content
-        content = TERM_RE.sub(lambda m: self._term_link(m, page), content)
+        glossary = self.registry.special_page("glossary")
+        to_glossary = link(glossary.url, "", page.url) if glossary else ""  # the same for every term link
+        same_page = glossary is not None and glossary.url == page.url
+        content = TERM_RE.sub(lambda m: self._term_link(m, to_glossary, same_page), content)
         content = REF_RE.sub(lambda m: self._ref_link(int(m.group(1)), page), content)
         content = SLOT_RE.sub(lambda m: self._slot(m.group(2), page), content)
         if self.backlinks is None:
@@ -269,12 +273,14 @@ class Engine:
             content += render.related_html(page, self.backlinks)
         return content
 
-    def _term_link(self, match: re.Match, page: PageInfo) -> str:
+    def _term_link(self, match: re.Match, to_glossary: str, on_glossary: bool) -> str:
         term = self.terms[match.group(1)]
-        glossary = self.registry.special_page("glossary")
-        href = link(glossary.url, term.id, page.url) if glossary else "#"
-        return (f'<a class="xref xref-term xref-auto" data-xref="term:{term.id}" href="{html.escape(href)}" '
-                f'title="{html.escape(term.short)}" id="{match.group(2)}">{match.group(3)}</a>')
+        if on_glossary:
+            href = f"#{term.id}"
+        else:
+            href = f"{to_glossary}#{term.id}" if to_glossary else "#"
+        return (f'<a class="xref xref-term xref-auto" data-xref="term:{term.id}" href="{escape(href)}" '
+                f'title="{escape(term.short)}" id="{match.group(2)}">{match.group(3)}</a>')
 
     def _ref_link(self, number: int, page: PageInfo) -> str:
         ref = page.references[number]

@@ -52,23 +52,27 @@ class TermIndex:
         lower = text.lower()
         if len(lower) != len(text):     # a few characters change length when lowercased: keep offsets exact
             lower = "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
-        first = self.first
-        if first.keys().isdisjoint(WORD_RE.findall(lower)):
+        first, keys = self.first, self.keys
+        words = WORD_RE.findall(lower)
+        candidates = [i for i, word in enumerate(words) if word in first]
+        if not candidates:
             return []                   # the common case: no word of the node starts a wording
-        words = [(m.start(), m.end(), m.group()) for m in WORD_RE.finditer(lower)]
-        found, i, count = [], 0, len(words)
-        while i < count:
-            sizes = first.get(words[i][2])
-            if sizes:
-                for size in sizes:
-                    if i + size > count:
-                        continue
-                    term = self.keys.get(tuple(w[2] for w in words[i:i + size]))
-                    if term and all(GAP_RE.match(text, words[j][1], words[j + 1][0]) for j in range(i, i + size - 1)):
-                        found.append((words[i][0], words[i + size - 1][1], term))
-                        i += size - 1
-                        break
-            i += 1
+        found, count, spans, next_free = [], len(words), None, 0
+        for i in candidates:
+            if i < next_free:           # inside the wording just found
+                continue
+            for size in first[words[i]]:
+                if i + size > count:
+                    continue
+                term = keys.get(tuple(words[i:i + size]))
+                if not term:
+                    continue
+                if spans is None:       # offsets are only needed once something matches
+                    spans = [m.span() for m in WORD_RE.finditer(lower)]
+                if all(GAP_RE.match(text, spans[j][1], spans[j + 1][0]) for j in range(i, i + size - 1)):
+                    found.append((spans[i][0], spans[i + size - 1][1], term))
+                    next_free = i + size
+                    break
         return found
 
 

@@ -1,11 +1,11 @@
 """Resolving [[kind:id]] references against everything the build found, with did-you-mean problems."""
 from __future__ import annotations
 
-import html
 from dataclasses import dataclass
 
 from .model import Figure, PageInfo, Problem, Quote, Reference, Source, Term
 from .problems import did_you_mean, locate, nearest_number
+from .urls import escape
 
 KINDS = ("ch", "sec", "p", "fig", "term", "src")
 
@@ -29,6 +29,12 @@ class Registry:
         self.figures: dict[str, list[Figure]] = {}
         self.quotes: dict[int, list[Quote]] = {}
         self.special: dict[str, str] = {}              # glossary/sources/terms/essay -> src path
+        self._resolved: dict[int, tuple[Reference, Target | str]] | None = None  # see freeze()
+
+    def freeze(self) -> None:
+        """Every page is known: from now on each reference is resolved once and remembered (the checks,
+        backlinks and the final pass each ask for every reference)."""
+        self._resolved = {}
 
     def by_id(self) -> dict[str, PageInfo]:
         """Pages by front-matter id; cached once all pages are known (the first page with an id wins)."""
@@ -45,6 +51,16 @@ class Registry:
 
     def resolve(self, ref: Reference, page: PageInfo) -> Target | str:
         """The target of `ref`, or a problem message with a hint (joined by a tab)."""
+        if self._resolved is not None:
+            known = self._resolved.get(id(ref))
+            if known is not None and known[0] is ref:
+                return known[1]
+            result = self._resolve(ref, page)
+            self._resolved[id(ref)] = (ref, result)   # the reference is kept alive with its key
+            return result
+        return self._resolve(ref, page)
+
+    def _resolve(self, ref: Reference, page: PageInfo) -> Target | str:
         method = getattr(self, f"_{ref.kind}", None)
         if ref.kind not in KINDS or method is None:
             return f"unknown reference kind {ref.kind!r}\t" + did_you_mean(ref.kind, KINDS, "Did you mean [[{}:…]]?")
@@ -128,7 +144,7 @@ def check_references(registry: Registry, fallbacks: list[tuple[str, str]]) -> li
 
 
 def link_html(target: Target, ref: Reference, href: str) -> str:
-    esc = html.escape
+    esc = escape
     attrs = [f'class="xref xref-{ref.kind}"', f'data-xref="{esc(ref.kind)}:{esc(ref.target)}"', f'href="{esc(href)}"']
     if target.title:
         attrs.append(f'title="{esc(target.title)}"')

@@ -5,15 +5,13 @@ functions taking a Registry fill in at the end.
 """
 from __future__ import annotations
 
-import html
 from collections import Counter, defaultdict
 
 from .essay import Essay, reading_html
 from .model import PageInfo, Term
 from .references import Registry
+from .urls import escape as esc
 from .urls import link
-
-esc = html.escape
 
 
 def slot(name: str, tag: str = "div") -> str:
@@ -112,6 +110,15 @@ class Backlinks:
             self.referrers[dst].add(src)
             self.neighbours[src].add(dst)
             self.neighbours[dst].add(src)
+        self._by_letter: dict[str, list[Term]] | None = None
+
+    def terms_by_letter(self) -> dict[str, list[Term]]:
+        """Sorted glossary terms grouped by index letter (sorted once, not once per letter)."""
+        if self._by_letter is None:
+            self._by_letter = {}
+            for term in sorted_terms(self.registry.terms):
+                self._by_letter.setdefault(letter(term), []).append(term)
+        return self._by_letter
 
 
 MENTIONED_IN_LIMIT = 12  # beyond this, the glossary points to the index of terms (keeps the page small)
@@ -138,9 +145,7 @@ def terms_letter_html(wanted: str, backlinks: Backlinks, base: PageInfo) -> str:
     registry = backlinks.registry
     glossary = registry.special_page("glossary")
     items = []
-    for term in sorted_terms(registry.terms):
-        if letter(term) != wanted:
-            continue
+    for term in backlinks.terms_by_letter().get(wanted, []):
         name = _a(link(glossary.url, term.id, base.url), term.term, "xref xref-term") if glossary else esc(term.term)
         groups = []
         for page, mentions in backlinks.by_term.get(term.id, []):

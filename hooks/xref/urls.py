@@ -1,8 +1,12 @@
 """Relative URLs between pages, as MkDocs computes them (site-relative page URLs like "chapters/x/")."""
 from __future__ import annotations
 
+import html
 import posixpath
 from functools import lru_cache
+
+# html.escape, remembered: generated pages repeat the same hrefs, labels and tooltips thousands of times.
+escape = lru_cache(maxsize=65536)(html.escape)
 
 
 @lru_cache(maxsize=65536)
