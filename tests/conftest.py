@@ -33,6 +33,20 @@ def built_site(tmp_path_factory) -> Path:
     return site
 
 
+@pytest.fixture(scope="session")
+def browser():
+    """One headless Debian Chromium for the whole session: Playwright's sync API allows one instance per thread,
+    so every browser test shares this one."""
+    from playwright.sync_api import sync_playwright
+
+    from support.browser import launch
+
+    with sync_playwright() as playwright:
+        chromium = launch(playwright)
+        yield chromium
+        chromium.close()
+
+
 @pytest.fixture
 def handbook_copy(tmp_path) -> Path:
     """A private copy of the handbook's sources that a test may break."""

@@ -9,7 +9,7 @@ import yaml
 from bs4 import BeautifulSoup
 
 from conftest import ROOT
-from support.fixtures import browser, site_url  # noqa: F401 - fixtures
+from support.fixtures import site_url  # noqa: F401 - fixtures
 
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 AXE_OPTIONS = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},

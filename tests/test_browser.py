@@ -11,7 +11,7 @@ import yaml
 from playwright.sync_api import expect
 
 from conftest import ROOT
-from support.fixtures import browser, page, site_url  # noqa: F401 - fixtures
+from support.fixtures import page, site_url  # noqa: F401 - fixtures
 
 pytestmark = pytest.mark.browser
 

@@ -314,26 +314,20 @@ def test_offline_zip_is_self_contained_with_search_and_shim(editions, tmp_path):
 
 
 @pytest.mark.browser
-def test_offline_search_works_from_the_file_system(editions, tmp_path):
-    from playwright.sync_api import sync_playwright
-
+def test_offline_search_works_from_the_file_system(editions, tmp_path, browser):
     with zipfile.ZipFile(editions["offline"]) as archive:
         archive.extractall(tmp_path)
     index = tmp_path / common.BASENAME / "index.html"
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", headless=True,
-                                             args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                                                   "--disable-component-update", "--disable-sync", "--no-first-run"])
-        try:
-            page = browser.new_page(viewport={"width": 1280, "height": 900})
-            errors, requests = [], []
-            page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
-            page.on("request", lambda request: requests.append(request.url))
-            page.goto(index.as_uri())
-            page.fill("input.md-search__input", "infrastructure")
-            page.wait_for_function("document.querySelectorAll('.md-search-result__item').length > 0", timeout=15000)
-        finally:
-            browser.close()
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    try:
+        errors, requests = [], []
+        page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+        page.on("request", lambda request: requests.append(request.url))
+        page.goto(index.as_uri())
+        page.fill("input.md-search__input", "infrastructure")
+        page.wait_for_function("document.querySelectorAll('.md-search-result__item').length > 0", timeout=15000)
+    finally:
+        page.close()
     assert errors == [], errors
     assert all(url.startswith(("file:", "data:", "about:", "blob:")) for url in requests), requests
 

@@ -8,6 +8,7 @@ only text nodes are read, and they are only split around new elements, never rew
 from __future__ import annotations
 
 import re
+from itertools import accumulate
 from dataclasses import dataclass, field
 
 import lxml.html
@@ -16,7 +17,7 @@ from lxml import etree
 from .glossary import key_of, wordings
 from .model import Mention, Reference, Term
 
-WORD_RE = re.compile(r"\w+")
+SPLIT_RE = re.compile(r"(\w+)")                     # split() keeps the words at odd positions
 GAP_RE = re.compile(r"[\s\-\u2010\u2011]+$")       # what may stand between the words of one term
 TOKEN_RE = re.compile(r"\[\[(?P<body>[^\[\]]+?)\]\]")  # may span a line break
 HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
@@ -28,6 +29,7 @@ NO_AUTOLINK = NO_TOKENS | HEADINGS | {"button", "select", "option", "label", "su
 NO_AUTOLINK_CLASSES = {"essay-heading", "essay-cite", "essay-para-num", "xref-nolink", "xref-slot",
                        "headerlink", "xref-related", "ed-corrections", "md-nav"}
 NO_TOKEN_CLASSES = {"xref-nolink", "xref-slot", "headerlink"}
+NO_CLASSES: frozenset[str] = frozenset()
 
 
 class TermIndex:
@@ -53,11 +55,12 @@ class TermIndex:
         if len(lower) != len(text):     # a few characters change length when lowercased: keep offsets exact
             lower = "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
         first, keys = self.first, self.keys
-        words = WORD_RE.findall(lower)
+        parts = SPLIT_RE.split(lower)   # gap, word, gap, word, …, gap: one C call, no per-word objects
+        words = parts[1::2]
         candidates = [i for i, word in enumerate(words) if word in first]
         if not candidates:
             return []                   # the common case: no word of the node starts a wording
-        found, count, spans, next_free = [], len(words), None, 0
+        found, count, ends, next_free = [], len(words), None, 0
         for i in candidates:
             if i < next_free:           # inside the wording just found
                 continue
@@ -67,10 +70,11 @@ class TermIndex:
                 term = keys.get(tuple(words[i:i + size]))
                 if not term:
                     continue
-                if spans is None:       # offsets are only needed once something matches
-                    spans = [m.span() for m in WORD_RE.finditer(lower)]
-                if all(GAP_RE.match(text, spans[j][1], spans[j + 1][0]) for j in range(i, i + size - 1)):
-                    found.append((spans[i][0], spans[i + size - 1][1], term))
+                if ends is None:        # offsets are only needed once something matches
+                    ends = list(accumulate(map(len, parts)))
+                # word j spans ends[2j] to ends[2j + 1]
+                if all(GAP_RE.match(text, ends[2 * j + 1], ends[2 * j + 2]) for j in range(i, i + size - 1)):
+                    found.append((ends[2 * i], ends[2 * (i + size) - 1], term))
                     next_free = i + size
                     break
         return found
@@ -128,8 +132,11 @@ class _Collector:
         self.linked: set[str] = set()   # terms already linked in the input (a second pass adds nothing)
 
     def visit(self, element, autolink: bool, tokens: bool, paragraph: int | None) -> None:
-        tag = element.tag if isinstance(element.tag, str) else ""
-        classes = set((element.get("class") or "").split()) if tag else set()
+        tag = element.tag
+        if not isinstance(tag, str):    # comments and processing instructions
+            tag = ""
+        names = element.get("class") if tag else None
+        classes = set(names.split()) if names else NO_CLASSES
         if tag in HEADINGS:
             text = _heading_text(element)
             if element.get("id"):
@@ -234,15 +241,19 @@ class _Rewriter:
 
 def _apply(element, attr: str, pieces: list) -> None:
     """Put `pieces` where the text slot was: strings become text/tails, elements are inserted in order."""
-    head, new = "", []
+    head, new, tails = "", [], []
     for piece in pieces:
         if isinstance(piece, str):
             if new:
-                new[-1].tail = (new[-1].tail or "") + piece
+                tails[-1].append(piece)
             else:
                 head += piece
         else:
             new.append(piece)
+            tails.append([])
+    for child, tail in zip(new, tails):
+        if tail:                        # set once: reading a tail back from lxml costs a new string each time
+            child.tail = "".join(tail)
     if attr == "text":
         element.text = head
         for offset, child in enumerate(new):

@@ -11,7 +11,7 @@ from .essay import Essay, reading_html
 from .model import PageInfo, Term
 from .references import Registry
 from .urls import escape as esc
-from .urls import link
+from .urls import link, page_prefix
 
 
 def slot(name: str, tag: str = "div") -> str:
@@ -111,6 +111,9 @@ class Backlinks:
             self.neighbours[src].add(dst)
             self.neighbours[dst].add(src)
         self._by_letter: dict[str, list[Term]] | None = None
+        # Every page is known and titled by now; these are read thousands of times by the generated pages.
+        self.labels = {src: page.label for src, page in registry.pages.items()}
+        self.chapters = {src: page.chapter for src, page in registry.pages.items()}
 
     def terms_by_letter(self) -> dict[str, list[Term]]:
         """Sorted glossary terms grouped by index letter (sorted once, not once per letter)."""
@@ -149,9 +152,10 @@ def terms_letter_html(wanted: str, backlinks: Backlinks, base: PageInfo) -> str:
         name = _a(link(glossary.url, term.id, base.url), term.term, "xref xref-term") if glossary else esc(term.term)
         groups = []
         for page, mentions in backlinks.by_term.get(term.id, []):
-            labels = [_a(link(page.url, m.anchor, base.url), f"¶{m.paragraph}" if m.paragraph else
+            prefix = page_prefix(page.url, base.url)  # once per page, not once per mention
+            labels = [_a(f"{prefix}#{m.anchor}", f"¶{m.paragraph}" if m.paragraph else
                          (m.section or str(i + 1))) for i, m in enumerate(mentions)]
-            groups.append(f"<li>{_a(link(page.url, '', base.url), page.label)}: {', '.join(labels)}</li>")
+            groups.append(f"<li>{_a(prefix or './', backlinks.labels[page.src])}: {', '.join(labels)}</li>")
         where = f"<ul>{''.join(groups)}</ul>" if groups else '<p class="xref-none">not yet mentioned</p>'
         items.append(f'<li class="xref-index-term">{name} <span class="xref-short">{esc(term.short)}</span>{where}</li>')
     return f'<ul class="xref-index">{"".join(items)}</ul>'
@@ -215,15 +219,15 @@ def related_html(page: PageInfo, backlinks: Backlinks, limit: int = 3) -> str:
         if len(pages) <= common:
             for other, _ in pages:
                 shared_count[other.src] += 1
-    scored = []
+    scored, chapters, labels = [], backlinks.chapters, backlinks.labels
     for src in set(shared_count) | backlinks.neighbours.get(page.src, set()):
-        other = registry.pages[src]
-        if src == page.src or other.chapter is None or other.kind != "page":
+        chapter = chapters[src]
+        if src == page.src or chapter is None or registry.pages[src].kind != "page":
             continue
         explicit = edges[(page.src, src)] + edges[(src, page.src)]
         score = shared_count[src] + 3 * explicit
         if score:
-            scored.append((-score, other.chapter, src, explicit))
+            scored.append((-score, chapter, src, explicit))
     top = []
     for _, _, src, explicit in sorted(scored)[:limit]:
         shared = [t for t in sorted(mine & backlinks.terms_of.get(src, set()))
@@ -241,12 +245,12 @@ def related_html(page: PageInfo, backlinks: Backlinks, limit: int = 3) -> str:
         related.append(f"<li>{_a(link(other.url, '', page.url), f'{other.label}: {other.title}')} "
                        f'<span class="xref-why">({"; ".join(why)})</span></li>')
     referrers = sorted((registry.pages[src] for src in backlinks.referrers.get(page.src, ())),
-                       key=lambda p: (p.chapter is None, p.chapter or 0, p.label))
+                       key=lambda p: (chapters[p.src] is None, chapters[p.src] or 0, labels[p.src]))
     parts = []
     if related:
         parts.append(f'<p class="xref-related-title">Related chapters</p><ul>{"".join(related)}</ul>')
     if referrers:
-        items = "".join(f"<li>{_a(link(p.url, '', page.url), p.label if p.chapter is None else f'{p.label}: {p.title}')}</li>"
+        items = "".join(f"<li>{_a(link(p.url, '', page.url), labels[p.src] if chapters[p.src] is None else f'{labels[p.src]}: {p.title}')}</li>"
                         for p in referrers)
         parts.append(f'<p class="xref-related-title">Referenced from</p><ul>{items}</ul>')
     if not parts:

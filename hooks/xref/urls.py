@@ -15,10 +15,24 @@ def relative_url(url: str, base: str) -> str:
     if base not in ("", "."):
         head, tail = posixpath.split(base)
         base = head if "." in tail else base
-    rel = posixpath.relpath("/" + url, "/" + base)
+    rel = _relpath(url, base)
     if url == "" or url.endswith("/"):
         rel = rel.rstrip("/") + "/"
     return "./" if rel == "./" else rel
+
+
+def _relpath(url: str, base: str) -> str:
+    """posixpath.relpath("/" + url, "/" + base), without its path normalisation when there is nothing to
+    normalise (the usual case: a handbook has tens of thousands of page pairs)."""
+    to, start = [s for s in url.split("/") if s], [s for s in base.split("/") if s]
+    if "." in to or ".." in to or "." in start or ".." in start:
+        return posixpath.relpath("/" + url, "/" + base)
+    common = 0
+    for a, b in zip(to, start):
+        if a != b:
+            break
+        common += 1
+    return "/".join([".."] * (len(start) - common) + to[common:]) or "."
 
 
 def link(url: str, anchor: str, base: str) -> str:
@@ -27,3 +41,9 @@ def link(url: str, anchor: str, base: str) -> str:
         return f"#{anchor}" if anchor else "./"
     target = relative_url(url, base)
     return f"{target}#{anchor}" if anchor else target
+
+
+def page_prefix(url: str, base: str) -> str:
+    """What stands before "#anchor" in a link from page `base` to page `url`: "" on the same page, so that
+    link(url, anchor, base) == page_prefix(url, base) + "#" + anchor for any non-empty anchor."""
+    return "" if url == base else relative_url(url, base)

@@ -5,10 +5,9 @@ from urllib.parse import urlsplit
 
 import pytest
 import yaml
-from playwright.sync_api import sync_playwright
 
 from conftest import ROOT
-from support.browser import Recorder, launch
+from support.browser import Recorder
 from support.server import serve
 
 
@@ -28,23 +27,6 @@ def site_url(built_site, tmp_path_factory) -> str:
     (root / prefix.rstrip("/")).symlink_to(built_site, target_is_directory=True)
     with serve(root) as url:
         yield url + prefix
-
-
-_shared: dict = {}
-
-
-@pytest.fixture(scope="session")
-def browser():
-    """One Chromium for the session. Each test module that imports this fixture gets its own copy of it, and
-    Playwright's sync API allows one instance per thread: the first copy starts it, the others reuse it."""
-    owner = "browser" not in _shared
-    if owner:
-        _shared["playwright"] = sync_playwright().start()
-        _shared["browser"] = launch(_shared["playwright"])
-    yield _shared["browser"]
-    if owner:
-        _shared.pop("browser").close()
-        _shared.pop("playwright").stop()
 
 
 @pytest.fixture
