@@ -8,8 +8,8 @@ only text nodes are read, and they are only split around new elements, never rew
 from __future__ import annotations
 
 import re
-from itertools import accumulate
 from dataclasses import dataclass, field
+from itertools import accumulate
 
 import lxml.html
 from lxml import etree

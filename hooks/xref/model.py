@@ -53,7 +53,7 @@ class Source:
         return f"{self.publisher} {self.date[:4] or 'n.d.'}"
 
 
-@dataclass
+@dataclass(slots=True)   # tens of thousands per build: no per-object __dict__ for the collector to scan
 class Mention:
     """A linked mention of a glossary term on a page: the first one (auto-linked) or a [[term:id]]."""
     term: str
@@ -63,7 +63,7 @@ class Mention:
     section: str = ""      # text of the nearest heading above
 
 
-@dataclass
+@dataclass(slots=True)
 class Reference:
     """An explicit [[kind:id|text]] token found on a page."""
     number: int            # placeholder number on its page
