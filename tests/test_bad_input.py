@@ -68,7 +68,7 @@ CASES = [
          r"docs/about\.md|about\.md", r"no-such-page\.md", r"not found|does not exist|not found among"),
     Case("raw script",
          lambda r: replace_once(r / CHAPTER2, "## Context", "<script>alert(1)</script>\n\n## Context"),
-         re.escape(CHAPTER2) + r":\d+:1:", r"raw <script> element", r"remove it"),
+         re.escape(CHAPTER2) + r":\d+:1:", r"raw <script> element", r"Remove it"),
 ]
 
 

@@ -17,6 +17,7 @@ from .glossary import load_glossary
 from .htmlpass import TermIndex, scan_html
 from .markdown_pass import Handlers, transform
 from .model import Figure, PageInfo, Problem, Quote
+from .page_checks import source_problems
 from .problems import ProblemLog, did_you_mean, locate, nearest_number
 from .references import Registry, check_references, link_html
 from .urls import escape, link
@@ -92,6 +93,7 @@ class Engine:
         page = PageInfo(src=src, url=url, file=file, raw=raw, offset=offset, meta=dict(meta or {}),
                         title=str((meta or {}).get("title") or ""))
         self.registry.pages[src] = page
+        self.log.extend(source_problems(raw, file))
         figures = iter(range(1, 10_000))
         handlers = Handlers(
             essay=lambda number, line: self._quote(page, number, line),
