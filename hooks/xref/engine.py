@@ -17,7 +17,7 @@ from .glossary import load_glossary
 from .htmlpass import TermIndex, scan_html
 from .markdown_pass import Handlers, transform
 from .model import Figure, PageInfo, Problem, Quote
-from .page_checks import source_problems
+from .page_checks import data_file_problems, source_problems
 from .problems import ProblemLog, did_you_mean, locate, nearest_number
 from .references import Registry, check_references, link_html
 from .urls import escape, link
@@ -72,6 +72,8 @@ class Engine:
         self.log.extend(problems)
         self.terms, problems = load_glossary(settings.path("glossary"), settings.label("glossary"), self.sources)
         self.log.extend(problems)
+        for key in ("glossary", "bibliography"):  # their Markdown reaches readers too
+            self.log.extend(data_file_problems(settings.path(key), settings.label(key)))
         self.index = TermIndex(self.terms)
         self.registry = Registry(self.terms, self.sources, set(self.essay.paragraphs))
         self.figure_html: dict[str, str] = {}
