@@ -6,7 +6,7 @@ from pathlib import Path
 
 from .model import Problem, Source
 from .problems import did_you_mean
-from .yamlsrc import Entry, load_entries
+from .yamlsrc import Entry, index_by_id, load_entries
 
 ID_RE = re.compile(r"^[a-z0-9]+(?:[-.][a-z0-9]+)*$")
 DATE_RE = re.compile(r"^\d{4}(?:-\d{2}(?:-\d{2})?)?$")
@@ -16,16 +16,7 @@ OPTIONAL = ("date", "author", "url", "note")  # date: as far as known; undated i
 
 def load_bibliography(path: Path, label: str) -> tuple[dict[str, Source], list[Problem]]:
     entries, problems = load_entries(path, label)
-    sources: dict[str, Source] = {}
-    for entry in entries:
-        source = _source(entry, label, problems)
-        if source is None:
-            continue
-        if source.id in sources:
-            problems.append(Problem(label, *entry.at("id"), f"duplicate source id {source.id!r}",
-                                    hint=f"First defined at {label}:{sources[source.id].line}."))
-            continue
-        sources[source.id] = source
+    sources = index_by_id(entries, lambda entry: _source(entry, label, problems), label, "source", problems)
     return sources, problems
 
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from .model import Problem, Source, Term
 from .problems import did_you_mean
-from .yamlsrc import Entry, load_entries
+from .yamlsrc import Entry, index_by_id, load_entries
 
 ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 REQUIRED = ("id", "term", "short", "definition", "sources")
@@ -16,16 +16,7 @@ WORD_RE = re.compile(r"\w+")
 
 def load_glossary(path: Path, label: str, sources: dict[str, Source]) -> tuple[dict[str, Term], list[Problem]]:
     entries, problems = load_entries(path, label)
-    terms: dict[str, Term] = {}
-    for entry in entries:
-        term = _term(entry, label, problems)
-        if term is None:
-            continue
-        if term.id in terms:
-            problems.append(Problem(label, *entry.at("id"), f"duplicate glossary id {term.id!r}",
-                                    hint=f"First defined at {label}:{terms[term.id].line}."))
-            continue
-        terms[term.id] = term
+    terms = index_by_id(entries, lambda entry: _term(entry, label, problems), label, "glossary", problems)
     by_line = {entry.line: entry for entry in entries}
     for term in terms.values():
         entry = by_line[term.line]

@@ -73,3 +73,19 @@ def load_entries(path: Path, label: str) -> tuple[list[Entry], list[Problem]]:
         return [], [Problem(label, line, column, f"invalid YAML: {getattr(error, 'problem', error)}")]
     finally:
         loader.dispose()
+
+
+def index_by_id(entries: list[Entry], make, label: str, kind: str, problems: list[Problem]) -> dict:
+    """The objects `make(entry)` returns (None for an invalid entry), keyed by their id; a repeated id is a
+    problem that names where the id was first defined."""
+    items: dict = {}
+    for entry in entries:
+        item = make(entry)
+        if item is None:
+            continue
+        if item.id in items:
+            problems.append(Problem(label, *entry.at("id"), f"duplicate {kind} id {item.id!r}",
+                                    hint=f"First defined at {label}:{items[item.id].line}."))
+            continue
+        items[item.id] = item
+    return items
