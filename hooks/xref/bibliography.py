@@ -5,8 +5,7 @@ import re
 from pathlib import Path
 
 from .model import Problem, Source
-from .problems import did_you_mean
-from .yamlsrc import Entry, index_by_id, load_entries
+from .yamlsrc import Entry, index_by_id, key_problems, load_entries
 
 ID_RE = re.compile(r"^[a-z0-9]+(?:[-.][a-z0-9]+)*$")
 DATE_RE = re.compile(r"^\d{4}(?:-\d{2}(?:-\d{2})?)?$")
@@ -23,13 +22,7 @@ def load_bibliography(path: Path, label: str) -> tuple[dict[str, Source], list[P
 def _source(entry: Entry, label: str, problems: list[Problem]) -> Source | None:
     values = entry.values
     before = len(problems)
-    for key in values:
-        if key not in REQUIRED + OPTIONAL:
-            problems.append(Problem(label, *entry.at(key), f"unknown key {key!r}",
-                                    hint=did_you_mean(key, REQUIRED + OPTIONAL)))
-    for key in REQUIRED:
-        if not str(values.get(key) or "").strip():
-            problems.append(Problem(label, entry.line, entry.column, f"source entry lacks required key {key!r}"))
+    problems.extend(key_problems(entry, label, "source", REQUIRED, OPTIONAL))
     source_id = str(values.get("id") or "")
     if source_id and not ID_RE.match(source_id):
         problems.append(Problem(label, *entry.at("id"), f"source id {source_id!r} is not lowercase letters, "

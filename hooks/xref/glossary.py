@@ -6,7 +6,7 @@ from pathlib import Path
 
 from .model import Problem, Source, Term
 from .problems import did_you_mean
-from .yamlsrc import Entry, index_by_id, load_entries
+from .yamlsrc import Entry, index_by_id, key_problems, load_entries
 
 ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 REQUIRED = ("id", "term", "short", "definition", "sources")
@@ -47,14 +47,7 @@ def _as_list(value, key: str, entry: Entry, label: str, problems: list[Problem])
 def _term(entry: Entry, label: str, problems: list[Problem]) -> Term | None:
     values = entry.values
     before = len(problems)
-    for key in values:
-        if key not in REQUIRED + OPTIONAL:
-            problems.append(Problem(label, *entry.at(key), f"unknown key {key!r}",
-                                    hint=did_you_mean(key, REQUIRED + OPTIONAL)))
-    for key in REQUIRED:
-        if values.get(key) in (None, "", []):
-            problems.append(Problem(label, entry.line, entry.column, f"glossary entry {values.get('id', '?')!r} lacks required "
-                                    f"key {key!r}", hint="See the glossary schema in docs/contributing.md."))
+    problems.extend(key_problems(entry, label, "glossary", REQUIRED, OPTIONAL))
     term_id = str(values.get("id") or "")
     if term_id and not ID_RE.match(term_id):
         problems.append(Problem(label, *entry.at("id"), f"glossary id {term_id!r} must be lowercase letters, "

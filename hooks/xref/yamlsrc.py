@@ -9,6 +9,7 @@ from typing import Any
 import yaml
 
 from .model import Problem
+from .problems import did_you_mean
 
 
 # libyaml's parser when PyYAML has it (ten times faster on a large glossary); marks carry lines either way.
@@ -89,3 +90,19 @@ def index_by_id(entries: list[Entry], make, label: str, kind: str, problems: lis
             continue
         items[item.id] = item
     return items
+
+
+def key_problems(entry: Entry, label: str, kind: str, required: tuple, optional: tuple) -> list[Problem]:
+    """Unknown keys (with a did-you-mean) and missing or empty required keys of one list entry."""
+    values = entry.values
+    problems = [Problem(label, *entry.at(key), f"unknown key {key!r}", hint=did_you_mean(key, required + optional))
+                for key in values if key not in required + optional]
+    problems += [Problem(label, entry.line, entry.column,
+                         f"{kind} entry {values.get('id', '?')!r} lacks required key {key!r}",
+                         hint=f"See the {kind} schema in docs/contributing.md.")
+                 for key in required if _empty(values.get(key))]
+    return problems
+
+
+def _empty(value: Any) -> bool:
+    return value is None or value == [] or (isinstance(value, str) and not value.strip())
