@@ -46,6 +46,12 @@ def on_config(config):
 
 
 @_timed
+def on_files(files, config):
+    _engine.documents = {file.src_uri for file in files.documentation_pages()}
+    return files
+
+
+@_timed
 def on_page_markdown(markdown, page, config, files):
     markdown = _engine.page_markdown(page.file.src_uri, page.url, page.file.content_string, markdown, page.meta)
     if _engine.page_kind(page.file.src_uri) == "terms":

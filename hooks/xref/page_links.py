@@ -1,0 +1,34 @@
+"""Links from one Markdown page to another that lead nowhere, with the line and column MkDocs does not give."""
+from __future__ import annotations
+
+import posixpath
+import re
+
+from .model import Problem
+from .problems import did_you_mean
+from .security import mask_code, mask_inline_code
+
+# An inline Markdown link to a .md file: [text](path.md), [text](path.md#anchor), [text](<path.md> "title").
+PAGE_LINK = re.compile(r"\]\(\s*<?(?P<target>[^()\s<>#]+\.md)(?:#[^()\s<>]*)?>?(?:\s+\"[^\"]*\")?\s*\)")
+
+
+def broken_page_links(raw: str, file: str, src: str, pages: set[str]) -> list[Problem]:
+    """A Problem for each relative link in `raw` (the page `src`, shown as `file`) to a page not in `pages`."""
+    masked_lines, _ = mask_code(raw.split("\n"))
+    text = mask_inline_code("\n".join(masked_lines))
+    problems = []
+    for match in PAGE_LINK.finditer(text):
+        target = match.group("target")
+        if "://" in target or target.startswith("/"):
+            continue  # absolute links are MkDocs' own check (validation.absolute_links)
+        resolved = posixpath.normpath(posixpath.join(posixpath.dirname(src), target))
+        if resolved in pages:
+            continue
+        start = match.start("target")
+        line = text.count("\n", 0, start) + 1
+        column = start - (text.rfind("\n", 0, start) + 1) + 1
+        known = sorted(posixpath.relpath(page, posixpath.dirname(src) or ".") for page in pages)
+        problems.append(Problem(file, line, column, f"the link to {target!r} leads to no page",
+                                hint=did_you_mean(target, known, "Did you mean {!r}?")
+                                + " Or refer to a page by id: [[ch:id]]."))
+    return problems
