@@ -6,7 +6,6 @@ hand-made inputs.
 from __future__ import annotations
 
 import re
-import shutil
 import subprocess
 import zipfile
 from pathlib import Path
@@ -18,7 +17,6 @@ from bs4 import BeautifulSoup
 from conftest import ROOT, run_build
 from PIL import Image
 from pypdf import PdfReader
-from pypdf.generic import IndirectObject
 
 from editions import assemble, build_all, common, epub, offline, pdf
 from third_party_scan import scan

@@ -18,7 +18,6 @@ from .htmlpass import TermIndex, scan_html
 from .markdown_pass import Handlers, transform
 from .model import Figure, PageInfo, Problem, Quote
 from .page_checks import data_file_problems, source_problems
-from .page_links import broken_page_links
 from .problems import ProblemLog, did_you_mean, locate, nearest_number
 from .references import Registry, check_references, link_html
 from .urls import escape, link
@@ -97,9 +96,7 @@ class Engine:
         page = PageInfo(src=src, url=url, file=file, raw=raw, offset=offset, meta=dict(meta or {}),
                         title=str((meta or {}).get("title") or ""))
         self.registry.pages[src] = page
-        self.log.extend(source_problems(raw, file))
-        if self.documents:
-            self.log.extend(broken_page_links(raw, file, src, self.documents))
+        self.log.extend(source_problems(raw, file, src, self.documents))
         figures = iter(range(1, 10_000))
         handlers = Handlers(
             essay=lambda number, line: self._quote(page, number, line),

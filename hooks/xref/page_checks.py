@@ -1,5 +1,5 @@
-"""Checks of sources as the contributor wrote them (front matter, content security), as engine Problems, so
-that they are reported in the same list as every other problem of the build."""
+"""Checks of sources as the contributor wrote them (front matter, content security, page links), as engine
+Problems, so that they are reported in the same list as every other problem of the build."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -7,24 +7,29 @@ from pathlib import Path
 from . import security
 from .frontmatter import front_matter_problem
 from .model import Problem
+from .page_links import broken_links_in_masked
 
 
-def source_problems(raw: str, file: str) -> list[Problem]:
-    """A page's front matter and content security problems."""
+def source_problems(raw: str, file: str, src: str, pages: set[str]) -> list[Problem]:
+    """A page's front matter, content security and page-link problems (`pages`: every page of the build by
+    source path; empty to skip the link check). The page is masked once for all of them."""
     problems = [problem for problem in [front_matter_problem(raw, file)] if problem]
-    return problems + security_problems(raw, file)
+    masked, fences = security.mask_markdown(raw)
+    problems += _as_problems(security.check_masked(masked, fences, file))
+    if pages:
+        problems += broken_links_in_masked(masked, file, src, pages)
+    return problems
 
 
 def data_file_problems(path: Path, file: str) -> list[Problem]:
     """Content security problems in a data file whose texts are rendered as Markdown (glossary definitions)."""
     if not path.is_file():
         return []  # the loader reports a missing file
-    return security_problems(path.read_text(encoding="utf-8"), file)
+    return _as_problems(security.check_markdown(path.read_text(encoding="utf-8"), file))
 
 
-def security_problems(text: str, file: str) -> list[Problem]:
-    return [Problem(found.path, found.line, found.column, found.problem, hint=_sentence(found.fix))
-            for found in security.check_markdown(text, file)]
+def _as_problems(found: list[security.Problem]) -> list[Problem]:
+    return [Problem(one.path, one.line, one.column, one.problem, hint=_sentence(one.fix)) for one in found]
 
 
 def _sentence(text: str) -> str:

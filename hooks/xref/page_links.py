@@ -6,7 +6,7 @@ import re
 
 from .model import Problem
 from .problems import did_you_mean
-from .security import mask_code, mask_inline_code
+from .security import mask_markdown
 
 # An inline Markdown link to a .md file: [text](path.md), [text](path.md#anchor), [text](<path.md> "title").
 PAGE_LINK = re.compile(r"\]\(\s*<?(?P<target>[^()\s<>#]+\.md)(?:#[^()\s<>]*)?>?(?:\s+\"[^\"]*\")?\s*\)")
@@ -14,8 +14,11 @@ PAGE_LINK = re.compile(r"\]\(\s*<?(?P<target>[^()\s<>#]+\.md)(?:#[^()\s<>]*)?>?(
 
 def broken_page_links(raw: str, file: str, src: str, pages: set[str]) -> list[Problem]:
     """A Problem for each relative link in `raw` (the page `src`, shown as `file`) to a page not in `pages`."""
-    masked_lines, _ = mask_code(raw.split("\n"))
-    text = mask_inline_code("\n".join(masked_lines))
+    return broken_links_in_masked(mask_markdown(raw)[0], file, src, pages)
+
+
+def broken_links_in_masked(text: str, file: str, src: str, pages: set[str]) -> list[Problem]:
+    """broken_page_links on text whose code security.mask_markdown has already blanked out."""
     problems = []
     for match in PAGE_LINK.finditer(text):
         target = match.group("target")

@@ -230,11 +230,19 @@ def check_markdown_syntax(text: str, path: str) -> list[Problem]:
 
 # --- the whole check ---------------------------------------------------------------------------------------------
 
+def mask_markdown(text: str) -> tuple[str, list[tuple[int, int, str]]]:
+    """The text with code blanked out (positions kept), and each fence's (line, column, info)."""
+    masked_lines, fences = mask_code(text.split("\n"))
+    return mask_inline_code("\n".join(masked_lines)), fences
+
+
 def check_markdown(text: str, path: str) -> list[Problem]:
     """Every security problem of one Markdown file (front matter included), sorted by position."""
-    lines = text.split("\n")
-    masked_lines, fences = mask_code(lines)
-    masked = mask_inline_code("\n".join(masked_lines))
+    return check_masked(*mask_markdown(text), path)
+
+
+def check_masked(masked: str, fences: list[tuple[int, int, str]], path: str) -> list[Problem]:
+    """check_markdown on text that mask_markdown has already masked (to mask a page once for several checks)."""
     problems = [Problem(path, line, column, *MERMAID) for line, column, info in fences if is_mermaid(info)]
     checker = RawHtmlChecker(path)
     checker.feed(masked)
