@@ -96,7 +96,7 @@ class Engine:
         page = PageInfo(src=src, url=url, file=file, raw=raw, offset=offset, meta=dict(meta or {}),
                         title=str((meta or {}).get("title") or ""))
         self.registry.pages[src] = page
-        self.log.extend(source_problems(raw, file, src, self.documents))
+        self.log.extend(source_problems(raw, file, src, self.documents, front_matter_read=bool(meta)))
         figures = iter(range(1, 10_000))
         handlers = Handlers(
             essay=lambda number, line: self._quote(page, number, line),
@@ -263,20 +263,25 @@ class Engine:
 
     def finalize(self, src: str, content: str) -> str:
         """Resolve placeholders and slots, and end chapters with related reading."""
+        return self.finalize_pair(src, content)[0]
+
+    def finalize_pair(self, src: str, content: str) -> tuple[str, str]:
+        """(the page's final HTML, the same with the glossary autolinks as plain text). The second is what a
+        search index reads: indexers keep the text of links, not their markup, and parse it far faster."""
         page = self.registry.pages.get(src)
         if page is None:
-            return content
+            return content, content
+        if self.backlinks is None:
+            self.backlinks = render.Backlinks(self.registry)
+        content = REF_RE.sub(lambda m: self._ref_link(int(m.group(1)), page), content)
+        content = SLOT_RE.sub(lambda m: self._slot(m.group(2), page), content)
+        if page.chapter is not None and page.kind == "page":
+            content += render.related_html(page, self.backlinks)
         glossary = self.registry.special_page("glossary")
         to_glossary = link(glossary.url, "", page.url) if glossary else ""  # the same for every term link
         same_page = glossary is not None and glossary.url == page.url
-        content = TERM_RE.sub(lambda m: self._term_link(m, to_glossary, same_page), content)
-        content = REF_RE.sub(lambda m: self._ref_link(int(m.group(1)), page), content)
-        content = SLOT_RE.sub(lambda m: self._slot(m.group(2), page), content)
-        if self.backlinks is None:
-            self.backlinks = render.Backlinks(self.registry)
-        if page.chapter is not None and page.kind == "page":
-            content += render.related_html(page, self.backlinks)
-        return content
+        full = TERM_RE.sub(lambda m: self._term_link(m, to_glossary, same_page), content)
+        return full, TERM_RE.sub(r"\3", content)
 
     def _term_link(self, match: re.Match, to_glossary: str, on_glossary: bool) -> str:
         term = self.terms[match.group(1)]

@@ -10,10 +10,11 @@ from .model import Problem
 from .page_links import broken_links_in_masked
 
 
-def source_problems(raw: str, file: str, src: str, pages: set[str]) -> list[Problem]:
+def source_problems(raw: str, file: str, src: str, pages: set[str], front_matter_read: bool = False) -> list[Problem]:
     """A page's front matter, content security and page-link problems (`pages`: every page of the build by
-    source path; empty to skip the link check). The page is masked once for all of them."""
-    problems = [problem for problem in [front_matter_problem(raw, file)] if problem]
+    source path; empty to skip the link check; `front_matter_read`: MkDocs read the front matter as a mapping,
+    so it has no problem to find). The page is masked once for all of them."""
+    problems = [] if front_matter_read else [problem for problem in [front_matter_problem(raw, file)] if problem]
     masked, fences = security.mask_markdown(raw)
     problems += _as_problems(security.check_masked(masked, fences, file))
     if pages:

@@ -106,6 +106,8 @@ def mask_code(lines: list[str]) -> tuple[list[str], list[tuple[int, int, str]]]:
 
 
 def mask_inline_code(text: str) -> str:
+    if "`" not in text:  # the pattern starts with a look-behind: it is tried at every position of the text
+        return text
     return INLINE_CODE.sub(lambda m: blank(m.group(0)), text)
 
 
@@ -183,7 +185,8 @@ class RawHtmlChecker(HTMLParser):
 
 # --- Markdown links, images and attribute lists ----------------------------------------------------------------
 
-INLINE_LINK = re.compile(r"(?P<bang>!?)\[(?P<text>[^\]\n]*)\]\(\s*<?(?P<url>(?:[^()\s>]|\([^()\s]*\))*)")
+# Starts with "[" (an image's "!" is looked up before it): a pattern that starts with a literal is searched fast.
+INLINE_LINK = re.compile(r"\[(?P<text>[^\]\n]*)\]\(\s*<?(?P<url>(?:[^()\s>]|\([^()\s]*\))*)")
 REFERENCE_DEFINITION = re.compile(r"^[ ]{0,3}\[(?P<id>[^\]\n]+)\]:[ \t]*<?(?P<url>\S+?)>?(?:\s|$)", re.MULTILINE)
 REFERENCE_IMAGE = re.compile(r"!\[(?P<text>[^\]\n]*)\](?:\[(?P<id>[^\]\n]*)\])?(?![(\[])")
 ATTRIBUTE_LIST = re.compile(r"\{:?[ \t]*(?P<body>[^{}\n]*=[^{}\n]*)\}")
@@ -201,16 +204,19 @@ def check_markdown_syntax(text: str, path: str) -> list[Problem]:
     def report(offset: int, kind: tuple[str, str], **details) -> None:
         problems.append(Problem(path, *position(text, offset), kind[0].format(**details), kind[1]))
 
-    definitions = {m["id"].strip().lower(): m["url"] for m in REFERENCE_DEFINITION.finditer(text)}
-    for match in REFERENCE_DEFINITION.finditer(text):
-        if is_javascript_url(match["url"]):
-            report(match.start("url"), JS_URL, url=match["url"])
+    definitions = {}
+    if "]:" in text:    # most pages have no reference definitions: skip a scan of every line
+        for match in REFERENCE_DEFINITION.finditer(text):
+            definitions[match["id"].strip().lower()] = match["url"]
+            if is_javascript_url(match["url"]):
+                report(match.start("url"), JS_URL, url=match["url"])
     for match in INLINE_LINK.finditer(text):
         url = match["url"]
+        image = match.start() > 0 and text[match.start() - 1] == "!"
         if is_javascript_url(url):
             report(match.start("url"), JS_URL, url=url)
-        elif match["bang"] and is_external(url):
-            report(match.start(), EXTERNAL_IMAGE, url=url)
+        elif image and is_external(url):
+            report(match.start() - 1, EXTERNAL_IMAGE, url=url)
     for match in REFERENCE_IMAGE.finditer(text):
         url = definitions.get((match["id"] or match["text"]).strip().lower(), "")
         if is_external(url):
@@ -230,8 +236,15 @@ def check_markdown_syntax(text: str, path: str) -> list[Problem]:
 
 # --- the whole check ---------------------------------------------------------------------------------------------
 
+def may_hold_code_blocks(text: str) -> bool:
+    """False when `text` has no fence and no indented line, so that no line can be in a code block."""
+    return any(mark in text for mark in ("```", "~~~", "\n    ", "\n\t")) or text.startswith(("    ", "\t"))
+
+
 def mask_markdown(text: str) -> tuple[str, list[tuple[int, int, str]]]:
     """The text with code blanked out (positions kept), and each fence's (line, column, info)."""
+    if not may_hold_code_blocks(text):
+        return mask_inline_code(text), []
     masked_lines, fences = mask_code(text.split("\n"))
     return mask_inline_code("\n".join(masked_lines)), fences
 
