@@ -178,6 +178,19 @@ def test_fixture_links_resolve_and_no_placeholder_is_left(fixture_site):
     assert any(doc["location"].startswith("glossary/#swarm") for doc in index["docs"])
 
 
+def test_fixture_search_indexes_the_text_of_autolinked_words(fixture_site):
+    """Search reads each page without the autolinks' markup (the adapter hands it the lean HTML): the words
+    must still be in the index, while the page itself keeps its links."""
+    index = json.loads((fixture_site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    hive = article(fixture_site, "chapters/hive/")
+    texts = " ".join(doc["text"] for doc in index["docs"] if doc["location"].startswith("chapters/hive/"))
+    autolinks = hive.select("a.xref-auto")
+    assert autolinks
+    for link in autolinks:
+        sentence = " ".join(link.parent.get_text().split())
+        assert " ".join(BeautifulSoup(texts, "lxml").get_text().split()).count(sentence) == 1, sentence
+
+
 # --- the real handbook ----------------------------------------------------------------------------------------
 
 def chapters(site: Path) -> list[str]:
