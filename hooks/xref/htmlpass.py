@@ -87,7 +87,7 @@ class PageScan:
     headings: dict[str, str] = field(default_factory=dict)
 
 
-@dataclass
+@dataclass(slots=True)
 class _Slot:
     element: etree._Element
     attr: str               # "text" or "tail"
@@ -151,16 +151,19 @@ class _Collector:
             paragraph = int(number) if number.isdigit() else paragraph
         inner_auto = autolink and tag not in NO_AUTOLINK and not (classes & NO_AUTOLINK_CLASSES) and bool(tag)
         inner_tokens = tokens and tag not in NO_TOKENS and not (classes & NO_TOKEN_CLASSES) and bool(tag)
-        if element.text and tag:
-            self.add(element, "text", inner_auto, inner_tokens, paragraph)
+        if tag and (inner_auto or inner_tokens):
+            text = element.text
+            if text and not text.isspace():     # half the text nodes are line breaks between elements
+                self.add(element, "text", inner_auto, inner_tokens, paragraph)
         for child in element:
             self.visit(child, inner_auto, inner_tokens, paragraph)
-            if child.tail:
-                self.add(child, "tail", inner_auto, inner_tokens, paragraph)
+            if inner_auto or inner_tokens:
+                tail = child.tail
+                if tail and not tail.isspace():
+                    self.add(child, "tail", inner_auto, inner_tokens, paragraph)
 
     def add(self, element, attr, autolink, tokens, paragraph) -> None:
-        if autolink or tokens:
-            self.slots.append(_Slot(element, attr, autolink, tokens, paragraph, self.section, self.scope))
+        self.slots.append(_Slot(element, attr, autolink, tokens, paragraph, self.section, self.scope))
 
 
 class _Rewriter:
