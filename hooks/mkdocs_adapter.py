@@ -20,8 +20,10 @@ from mkdocs.exceptions import PluginError  # noqa: E402
 from mkdocs.plugins import CombinedEvent, event_priority  # noqa: E402
 
 from xref.engine import Engine  # noqa: E402
+from xref.workers import worker_count  # noqa: E402
 
 logging.getLogger("jieba").setLevel(logging.WARNING)
+_command: str | None = None     # "build", "serve" or "gh-deploy" (on_startup)
 _engine: Engine | None = None  # this module is loaded afresh with each configuration (mkdocs serve reloads)
 _seconds: dict[str, float] = {}  # CPU time spent in each of the engine's hooks (printed when XREF_TIMINGS is set)
 
@@ -45,9 +47,19 @@ def on_config(config):
     return config
 
 
+def on_startup(command, dirty):
+    global _command
+    _command = command
+
+
 @_timed
 def on_files(files, config):
     _engine.documents = {file.src_uri for file in files.documentation_pages()}
+    setting = ((config.extra or {}).get("xref") or {}).get("workers", "auto")
+    try:
+        _engine.start_workers(worker_count(setting, len(_engine.documents), _command))
+    except ValueError as error:
+        raise PluginError(f"{config.config_file_path}: {error}") from None
     return files
 
 
@@ -69,7 +81,10 @@ def on_page_content(html, page, config, files):
 @_timed
 def on_env(env, config, files):
     if _engine.finish():
+        _engine.close()
         raise PluginError(_engine.report())
+    _engine.start_finalizing([(file.src_uri, file.page.content or "") for file in files.documentation_pages()
+                              if file.page is not None])
     return env
 
 
@@ -82,7 +97,7 @@ def _finalize(context, page, config, nav):
     """Placeholders are resolved before anything reads the page. Until the template renders it, page.content
     is the page with its glossary autolinks as plain text: Material's search (priority 0) indexes page.content
     and keeps the text of links but not their tags, so it indexes the same words from far fewer tags."""
-    full, lean = _engine.finalize_pair(page.file.src_uri, page.content or "")
+    full, lean = _engine.final_html(page.file.src_uri, page.content or "")
     _full_html[page.file.src_uri] = full
     page.content = lean
     return context
@@ -97,7 +112,13 @@ def _restore_full_page(context, page, config, nav):
 on_page_context = CombinedEvent(_finalize, _restore_full_page)
 
 
+def on_build_error(error):
+    if _engine is not None:
+        _engine.close()
+
+
 def on_post_build(config):
+    _engine.close()
     if os.environ.get("XREF_TIMINGS"):
         parts = " ".join(f"{name.lstrip('_').removeprefix('on_')}={seconds:.2f}" for name, seconds in _seconds.items())
         print(f"xref-engine-seconds: {sum(_seconds.values()):.3f} {parts}", file=sys.stderr)

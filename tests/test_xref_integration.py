@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 from pathlib import Path
 from urllib.parse import urljoin, urlparse
 
@@ -189,6 +190,41 @@ def test_fixture_search_indexes_the_text_of_autolinked_words(fixture_site):
     for link in autolinks:
         sentence = " ".join(link.parent.get_text().split())
         assert " ".join(BeautifulSoup(texts, "lxml").get_text().split()).count(sentence) == 1, sentence
+
+
+def fixture_with_workers(tmp_path: Path, workers) -> Path:
+    """A copy of the fixture handbook whose mkdocs.yml sets extra.xref.workers."""
+    project = tmp_path / f"bees-{workers}"
+    shutil.copytree(FIXTURE, project)
+    config = yaml.safe_load((project / "mkdocs.yml").read_text(encoding="utf-8"))
+    config["hooks"] = [str(ROOT / "hooks" / "mkdocs_adapter.py")]
+    config["extra"]["xref"]["workers"] = workers
+    (project / "mkdocs.yml").write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
+    return project
+
+
+def test_fixture_built_with_a_worker_process_is_byte_identical(tmp_path):
+    """Pages scanned and finalized in a worker process (how large handbooks build) come out exactly as when
+    the build does everything itself."""
+    sites = {}
+    for workers in (0, 1):
+        sites[workers] = tmp_path / f"site-{workers}"
+        result = run_build(fixture_with_workers(tmp_path, workers), sites[workers])
+        assert result.returncode == 0, result.stdout + result.stderr
+    pages = sorted(p.relative_to(sites[0]) for p in sites[0].rglob("*.html"))
+    assert len(pages) >= 8
+    assert pages == sorted(p.relative_to(sites[1]) for p in sites[1].rglob("*.html"))
+    for page in pages + [Path("search/search_index.json")]:
+        assert (sites[0] / page).read_bytes() == (sites[1] / page).read_bytes(), page
+    assert "xref-auto" in (sites[1] / "chapters" / "hive" / "index.html").read_text(encoding="utf-8")
+
+
+def test_fixture_rejects_a_bad_workers_setting(tmp_path):
+    result = run_build(fixture_with_workers(tmp_path, "many"), tmp_path / "site")
+    assert result.returncode != 0
+    assert "mkdocs.yml: extra.xref.workers must be 'auto' or a number of processes (0: none), not 'many'" \
+        in result.stdout + result.stderr
+    assert not (tmp_path / "site").exists()
 
 
 # --- the real handbook ----------------------------------------------------------------------------------------

@@ -25,7 +25,10 @@ from .urls import escape, link
 DEFAULTS = {"essay": "essay/source.txt", "edition": "essay/edition.yml", "glossary": "data/glossary.yml",
             "bibliography": "data/bibliography.yml", "essay_url": "", "cache": ".cache/diagrams"}
 GENERATED = {"glossary", "sources", "terms", "essay"}
-TERM_RE = re.compile(r'<xref-term data-term="([^"]+)" id="([^"]+)">(.*?)</xref-term>', re.S)
+# The autolink placeholders htmlpass writes: an opening tag (term id, anchor) and a closing tag around the text.
+TERM_OPEN_RE = re.compile(r'<xref-term data-term="([^"]+)" id="([^"]+)">')
+TERM_CLOSE = "</xref-term>"
+BACKLINK_SLOTS = ("mentioned-in:", "concordance:")   # lists of links to other pages: not for the search index
 REF_RE = re.compile(r'<xref-ref data-n="(\d+)"></xref-ref>')
 SLOT_RE = re.compile(r'<(div|span) class="xref-slot" data-slot="([^"]+)"></\1>')
 
@@ -79,6 +82,10 @@ class Engine:
         self.figure_html: dict[str, str] = {}
         self.documents: set[str] = set()  # every Markdown page of the build, by source path (set from on_files)
         self.backlinks: render.Backlinks | None = None
+        self.workers = 0                            # worker processes (start_workers)
+        self.pool = None                            # a workers.ScanPool while pages are scanned elsewhere
+        self.finalizer = None                       # a workers.FinalizePool once every page is scanned
+        self.scanned_html: dict[str, str] = {}      # pages scanned by the pool, until finalize takes them
 
     @classmethod
     def load(cls, config_file: str, docs_dir: str, options: dict | None, site_name: str = "",
@@ -186,20 +193,63 @@ class Engine:
 
     # --- on_page_content ------------------------------------------------------------------------------------
 
+    def start_workers(self, count: int) -> None:
+        """Scan pages in `count` worker processes from now on, and finalize them in one (see workers.py);
+        0 keeps all work in this process."""
+        self.workers = count
+        if count > 0 and self.pool is None:
+            from .workers import ScanPool
+            self.pool = ScanPool(self.index, count)
+
+    def start_finalizing(self, pages: list[tuple[str, str]]) -> None:
+        """After finish() found no problem: compute each page's final HTML ahead of time, in build order, in a
+        worker (when workers are on). `pages`: (src, HTML) of every page, as final_html will be given them."""
+        if self.workers > 0 and self.finalizer is None:
+            from .workers import FinalizePool
+            self.finalizer = FinalizePool(self, pages)
+
+    def final_html(self, src: str, content: str) -> tuple[str, str]:
+        """finalize_pair, from the worker when start_finalizing sent the page there."""
+        if self.finalizer is not None:
+            return self.finalizer.result(src, content)
+        return self.finalize_pair(src, content)
+
     def page_html(self, src: str, content: str, title: str = "") -> str:
         page = self.registry.pages[src]
         page.title = page.title or title
         autolink = page.kind in ("page", "glossary") and page.meta.get("autolink", True) is not False
         scope = set(self.terms) if page.kind == "glossary" else None
+        if self.pool is not None:       # the scan runs on another core; its HTML replaces the page in finalize
+            self.pool.submit(src, content, autolink, scope)
+            return content
         content, scan = scan_html(content, self.index, autolink=autolink, scope_ids=scope)
+        self._record_scan(page, scan)
+        return content
+
+    def _record_scan(self, page: PageInfo, scan) -> None:
         page.mentions, page.references, page.headings = scan.mentions, scan.references, scan.headings
         page.scanned = True
-        return content
+
+    def _collect_scans(self) -> None:
+        if self.pool is None:
+            return
+        for src, (content, scan) in self.pool.results().items():
+            self._record_scan(self.registry.pages[src], scan)
+            self.scanned_html[src] = content
+        self.pool = None
+
+    def close(self) -> None:
+        """Stop the workers, if any (a failed build, or the end of one)."""
+        for pool in (self.pool, self.finalizer):
+            if pool is not None:
+                pool.close()
+        self.pool = self.finalizer = None
 
     # --- on_env ---------------------------------------------------------------------------------------------
 
     def finish(self) -> list[Problem]:
         """Every problem of the build; empty when it may be published."""
+        self._collect_scans()
         self.registry.freeze()
         self._check_page_ids()
         self._check_quotes()
@@ -266,31 +316,46 @@ class Engine:
         return self.finalize_pair(src, content)[0]
 
     def finalize_pair(self, src: str, content: str) -> tuple[str, str]:
-        """(the page's final HTML, the same with the glossary autolinks as plain text). The second is what a
-        search index reads: indexers keep the text of links, not their markup, and parse it far faster."""
+        """(the page's final HTML, the text a search index should read). The second has the engine's links as
+        plain text and leaves out the backlink lists ("Mentioned in", related reading): indexers keep the text
+        of links, not their markup, and those lists would make every chapter match every other chapter's name."""
         page = self.registry.pages.get(src)
         if page is None:
             return content, content
         if self.backlinks is None:
             self.backlinks = render.Backlinks(self.registry)
-        content = REF_RE.sub(lambda m: self._ref_link(int(m.group(1)), page), content)
-        content = SLOT_RE.sub(lambda m: self._slot(m.group(2), page), content)
+        content = self.scanned_html.pop(src, content)
+        slots: dict[str, str] = {}
+
+        def fill(match: re.Match) -> str:
+            name = match.group(2)
+            if name not in slots:
+                slots[name] = self._slot(name, page)
+            return slots[name]
+
+        def fill_for_search(match: re.Match) -> str:
+            return "" if match.group(2).startswith(BACKLINK_SLOTS) else fill(match)
+
+        full = SLOT_RE.sub(fill, REF_RE.sub(lambda m: self._ref_link(int(m[1]), page), content))
+        lean = SLOT_RE.sub(fill_for_search, REF_RE.sub(lambda m: self._ref_text(int(m[1]), page), content))
         if page.chapter is not None and page.kind == "page":
-            content += render.related_html(page, self.backlinks)
+            full += render.related_html(page, self.backlinks)
         glossary = self.registry.special_page("glossary")
         to_glossary = link(glossary.url, "", page.url) if glossary else ""  # the same for every term link
         same_page = glossary is not None and glossary.url == page.url
-        full = TERM_RE.sub(lambda m: self._term_link(m, to_glossary, same_page), content)
-        return full, TERM_RE.sub(r"\3", content)
+        full = TERM_OPEN_RE.sub(lambda m: self._term_link(m[1], m[2], to_glossary, same_page), full)
+        lean = TERM_OPEN_RE.sub("", lean)   # no template to expand: the substitution runs in C
+        return full.replace(TERM_CLOSE, "</a>"), lean.replace(TERM_CLOSE, "")
 
-    def _term_link(self, match: re.Match, to_glossary: str, on_glossary: bool) -> str:
-        term = self.terms[match.group(1)]
+    def _term_link(self, term_id: str, anchor: str, to_glossary: str, on_glossary: bool) -> str:
+        """The opening <a> tag of an autolink (its text and closing tag stay where they are)."""
+        term = self.terms[term_id]
         if on_glossary:
             href = f"#{term.id}"
         else:
             href = f"{to_glossary}#{term.id}" if to_glossary else "#"
         return (f'<a class="xref xref-term xref-auto" data-xref="term:{term.id}" href="{escape(href)}" '
-                f'title="{escape(term.short)}" id="{match.group(2)}">{match.group(3)}</a>')
+                f'title="{escape(term.short)}" id="{anchor}">')
 
     def _ref_link(self, number: int, page: PageInfo) -> str:
         ref = page.references[number]
@@ -298,6 +363,14 @@ class Engine:
         if isinstance(target, str) or target.page is None:
             return f'<span class="xref-broken">{html.escape(ref.token)}</span>'
         return link_html(target, ref, link(target.page.url, target.anchor, page.url))
+
+    def _ref_text(self, number: int, page: PageInfo) -> str:
+        """What the link of reference `number` reads, as HTML text."""
+        ref = page.references[number]
+        target = self.registry.resolve(ref, page)
+        if isinstance(target, str) or target.page is None:
+            return html.escape(ref.token)
+        return escape(ref.text or target.text)
 
     def _slot(self, name: str, page: PageInfo) -> str:
         kind, _, arg = name.partition(":")

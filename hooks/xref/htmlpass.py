@@ -91,6 +91,7 @@ class PageScan:
 class _Slot:
     element: etree._Element
     attr: str               # "text" or "tail"
+    text: str               # its value (read once: lxml makes a new string at each read)
     autolink: bool
     tokens: bool
     paragraph: int | None
@@ -154,16 +155,16 @@ class _Collector:
         if tag and (inner_auto or inner_tokens):
             text = element.text
             if text and not text.isspace():     # half the text nodes are line breaks between elements
-                self.add(element, "text", inner_auto, inner_tokens, paragraph)
+                self.add(element, "text", text, inner_auto, inner_tokens, paragraph)
         for child in element:
             self.visit(child, inner_auto, inner_tokens, paragraph)
             if inner_auto or inner_tokens:
                 tail = child.tail
                 if tail and not tail.isspace():
-                    self.add(child, "tail", inner_auto, inner_tokens, paragraph)
+                    self.add(child, "tail", tail, inner_auto, inner_tokens, paragraph)
 
-    def add(self, element, attr, autolink, tokens, paragraph) -> None:
-        self.slots.append(_Slot(element, attr, autolink, tokens, paragraph, self.section, self.scope))
+    def add(self, element, attr, text, autolink, tokens, paragraph) -> None:
+        self.slots.append(_Slot(element, attr, text, autolink, tokens, paragraph, self.section, self.scope))
 
 
 class _Rewriter:
@@ -182,7 +183,7 @@ class _Rewriter:
         return f"{prefix}-{self.counters[prefix]}"
 
     def rewrite(self, slot: _Slot) -> None:
-        text = getattr(slot.element, slot.attr)
+        text = slot.text
         pieces: list = []   # strings and elements, in order
         position = 0
         if slot.tokens and "[[" in text:

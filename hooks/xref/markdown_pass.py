@@ -26,6 +26,8 @@ def _closes(line: str, fence: str) -> bool:
 
 
 def transform(markdown: str, handlers: Handlers) -> str:
+    if not any(mark in markdown for mark in (":::", "```", "~~~", "<!--")):
+        return markdown     # nothing to replace: most pages of a large handbook
     lines = markdown.split("\n")
     out: list[str] = []
     index = 0

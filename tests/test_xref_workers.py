@@ -1,0 +1,66 @@
+"""When the engine hands its per-page work to a worker process (workers.worker_count)."""
+from __future__ import annotations
+
+import threading
+
+import pytest
+
+from xref.workers import MIN_PAGES, worker_count
+
+
+def test_auto_uses_one_worker_for_a_large_build_on_two_cores(monkeypatch):
+    monkeypatch.setattr("os.cpu_count", lambda: 2)
+    assert worker_count("auto", MIN_PAGES, "build") == 1
+    assert worker_count(None, 5_000, "build") == 1
+
+
+def test_auto_keeps_small_builds_serve_and_single_cores_in_process(monkeypatch):
+    monkeypatch.setattr("os.cpu_count", lambda: 2)
+    assert worker_count("auto", MIN_PAGES - 1, "build") == 0
+    assert worker_count("auto", 5_000, "serve") == 0
+    monkeypatch.setattr("os.cpu_count", lambda: 1)
+    assert worker_count("auto", 5_000, "build") == 0
+
+
+def test_a_number_is_taken_as_it_is():
+    assert worker_count(0, 5_000, "build") == 0
+    assert worker_count(2, 3, "serve") == 2
+
+
+@pytest.mark.parametrize("setting", ["many", -1, 1.5, True, [1]])
+def test_other_settings_are_refused_with_what_to_write(setting):
+    with pytest.raises(ValueError, match=r"extra.xref.workers must be 'auto' or a number of processes \(0: none\)"):
+        worker_count(setting, 10, "build")
+
+
+def test_no_fork_while_another_thread_runs():
+    stop = threading.Event()
+    thread = threading.Thread(target=stop.wait)
+    thread.start()
+    try:
+        assert worker_count(1, 5_000, "build") == 0
+        assert worker_count("auto", 5_000, "build") == 0
+    finally:
+        stop.set()
+        thread.join()
+    assert worker_count(1, 5_000, "build") == 1
+
+
+def test_scan_pool_returns_what_an_in_process_scan_returns():
+    from xref.htmlpass import TermIndex, scan_html
+    from xref.model import Term
+    from xref.workers import ScanPool
+
+    index = TermIndex({"hive": Term("hive", "hive", "A home for bees.", "", []),
+                       "queen": Term("queen", "queen bee", "The colony's mother.", "", [])})
+    pages = {"a.md": "<p>The hive and the queen bee; see [[term:hive]].</p>",
+             "b.md": "<h2>Hive</h2><p>A queen bee, a hive.</p>"}
+    pool = ScanPool(index, 1)
+    for src, html in pages.items():
+        pool.submit(src, html, True, None)
+    results = pool.results()
+    assert list(results) == ["a.md", "b.md"]
+    for src, html in pages.items():
+        expected_html, expected_scan = scan_html(html, index)
+        assert results[src][0] == expected_html and 'data-term="queen"' in expected_html
+        assert results[src][1] == expected_scan
