@@ -222,8 +222,8 @@ def test_fixture_built_with_a_worker_process_is_byte_identical(tmp_path):
 def test_fixture_rejects_a_bad_workers_setting(tmp_path):
     result = run_build(fixture_with_workers(tmp_path, "many"), tmp_path / "site")
     assert result.returncode != 0
-    assert "mkdocs.yml: extra.xref.workers must be 'auto' or a number of processes (0: none), not 'many'" \
-        in result.stdout + result.stderr
+    assert ("mkdocs.yml: extra.xref.workers must be 'auto', 0 (all work in the build's process) or 1 "
+            "(a worker process), not 'many'") in result.stdout + result.stderr
     assert not (tmp_path / "site").exists()
 
 

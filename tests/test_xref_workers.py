@@ -22,14 +22,15 @@ def test_auto_keeps_small_builds_serve_and_single_cores_in_process(monkeypatch):
     assert worker_count("auto", 5_000, "build") == 0
 
 
-def test_a_number_is_taken_as_it_is():
+def test_zero_and_one_are_taken_as_they_are():
     assert worker_count(0, 5_000, "build") == 0
-    assert worker_count(2, 3, "serve") == 2
+    assert worker_count(1, 3, "serve") == 1
 
 
-@pytest.mark.parametrize("setting", ["many", -1, 1.5, True, [1]])
+@pytest.mark.parametrize("setting", ["many", -1, 2, 1.5, True, [1]])
 def test_other_settings_are_refused_with_what_to_write(setting):
-    with pytest.raises(ValueError, match=r"extra.xref.workers must be 'auto' or a number of processes \(0: none\)"):
+    with pytest.raises(ValueError, match=r"extra.xref.workers must be 'auto', 0 \(all work in the build's "
+                                         r"process\) or 1 \(a worker process\), not "):
         worker_count(setting, 10, "build")
 
 
@@ -55,7 +56,7 @@ def test_scan_pool_returns_what_an_in_process_scan_returns():
                        "queen": Term("queen", "queen bee", "The colony's mother.", "", [])})
     pages = {"a.md": "<p>The hive and the queen bee; see [[term:hive]].</p>",
              "b.md": "<h2>Hive</h2><p>A queen bee, a hive.</p>"}
-    pool = ScanPool(index, 1)
+    pool = ScanPool(index)
     for src, html in pages.items():
         pool.submit(src, html, True, None)
     results = pool.results()

@@ -194,12 +194,12 @@ class Engine:
     # --- on_page_content ------------------------------------------------------------------------------------
 
     def start_workers(self, count: int) -> None:
-        """Scan pages in `count` worker processes from now on, and finalize them in one (see workers.py);
+        """With count 1, scan pages in a worker process from now on, and finalize them in one (workers.py);
         0 keeps all work in this process."""
         self.workers = count
         if count > 0 and self.pool is None:
             from .workers import ScanPool
-            self.pool = ScanPool(self.index, count)
+            self.pool = ScanPool(self.index)
 
     def start_finalizing(self, pages: list[tuple[str, str]]) -> None:
         """After finish() found no problem: compute each page's final HTML ahead of time, in build order, in a

@@ -3,117 +3,156 @@
 MkDocs builds pages one after another on one core, and the engine's two per-page steps depend on nothing that
 the next page changes:
 - ScanPool: htmlpass.scan_html (autolinks, [[…]] tokens) needs only the page's HTML and the glossary. Each page
-  is handed over when its HTML is ready; the results are collected in on_env, before anything reads them.
+  is sent to the worker when its HTML is ready; the worker keeps the results and sends them all back in on_env,
+  before anything reads them.
 - FinalizePool: Engine.finalize_pair (links, generated lists, related reading) needs every page's scan. Once
-  on_env has them, one process forked from the build works through the pages in build order, ahead of MkDocs,
-  which renders the theme around each page meanwhile.
-A page whose work fails in a worker is done again in this process: a worker problem can slow a build down but
-never change its output.
+  on_env has them, a process forked from the build works through the pages in build order and streams the
+  results back, ahead of MkDocs, which renders the theme around each page meanwhile.
+Each worker is one process with one pipe: no thread in the build's process (a thread there would compete with
+MkDocs for the interpreter). A page whose work fails in the worker is done again in this process: a worker
+problem can slow a build down but never change its output.
 """
 from __future__ import annotations
 
 import multiprocessing
 import os
 import threading
-from concurrent.futures import Future, ProcessPoolExecutor
+from collections.abc import Callable
 
 from .htmlpass import PageScan, TermIndex, scan_html
 
 # Below this many pages, starting a worker costs more than it saves.
 MIN_PAGES = 100
-_index: TermIndex | None = None   # the scan worker's copy of the glossary index
-_engine = None                    # the engine a finalize worker inherits (set just before it is forked)
+FAILED = "xref-worker-failed"   # what a worker sends for a page whose work raised
 
 
 def worker_count(setting: object, pages: int, command: str | None) -> int:
-    """Worker processes for a build: `setting` is extra.xref.workers ("auto" or a number; 0 scans in-process).
-    "auto" uses one worker for a `mkdocs build` of at least MIN_PAGES pages on a machine with two or more cores.
-    None while this process runs another thread: a fork copies none of them (`mkdocs serve` runs some)."""
+    """1 when the build hands its per-page work to a worker process, else 0. `setting` is extra.xref.workers:
+    0, 1, or "auto": a worker for a `mkdocs build` of at least MIN_PAGES pages on a machine with two or more
+    cores (one worker keeps well ahead of MkDocs). Always 0 while this process runs another thread: a fork
+    copies none of them (`mkdocs serve` runs some)."""
     if setting in (None, "", "auto"):
         wanted = 1 if command == "build" and pages >= MIN_PAGES and (os.cpu_count() or 1) >= 2 else 0
-    elif isinstance(setting, int) and not isinstance(setting, bool) and setting >= 0:
+    elif setting in (0, 1) and not isinstance(setting, bool):
         wanted = setting
     else:
-        raise ValueError(f"extra.xref.workers must be 'auto' or a number of processes (0: none), not {setting!r}")
+        raise ValueError(f"extra.xref.workers must be 'auto', 0 (all work in the build's process) or 1 "
+                         f"(a worker process), not {setting!r}")
     return wanted if threading.active_count() == 1 else 0
 
 
-def _install(index: TermIndex) -> None:
-    global _index
-    _index = index
+def _fork(target: Callable, *args):
+    """A forked process running target(connection, *args), and this side's end of their pipe. Forked: the
+    worker starts with everything this process has loaded, and nothing is pickled to set it up."""
+    context = multiprocessing.get_context("fork")
+    ours, theirs = context.Pipe()
+    process = context.Process(target=target, args=(theirs, *args), daemon=True)
+    process.start()
+    theirs.close()
+    return process, ours
 
 
-def _scan(html: str, autolink: bool, scope_ids: set[str] | None) -> tuple[str, PageScan]:
-    return scan_html(html, _index, autolink=autolink, scope_ids=scope_ids)
+def _stop(process, connection) -> None:
+    connection.close()
+    process.join(timeout=5)
+    if process.is_alive():
+        process.kill()
+        process.join()
 
 
-def _fork_pool(count: int, **kwargs) -> ProcessPoolExecutor:
-    # fork: the worker starts with everything this process has loaded, and nothing is pickled to set it up
-    return ProcessPoolExecutor(count, mp_context=multiprocessing.get_context("fork"), **kwargs)
+def _attempt(function: Callable, *args, **kwargs):
+    try:
+        return function(*args, **kwargs)
+    except Exception:       # noqa: BLE001 - the build process does this page again and reports what it finds
+        return FAILED
+
+
+def _failed(value: object) -> bool:
+    return isinstance(value, str) and value == FAILED
+
+
+# --- scanning ------------------------------------------------------------------------------------------------
+
+def _scan_pages(connection, index: TermIndex) -> None:
+    results = {}
+    try:
+        while (message := connection.recv()) is not None:
+            key, html, autolink, scope_ids = message
+            results[key] = _attempt(scan_html, html, index, autolink=autolink, scope_ids=scope_ids)
+        connection.send(results)
+    except (OSError, EOFError):     # the build stopped early and closed the pipe: nothing to say
+        pass
 
 
 class ScanPool:
-    """scan_html in `count` worker processes, forked from this one (they inherit the loaded engine code)."""
+    """scan_html for each submitted page, in one forked process; results() collects them all."""
 
-    def __init__(self, index: TermIndex, count: int = 1) -> None:
+    def __init__(self, index: TermIndex) -> None:
         self.index = index
-        self.executor = _fork_pool(count, initializer=_install, initargs=(index,))
-        self.pending: dict[str, tuple[Future, str, bool, set[str] | None]] = {}
+        self.process, self.connection = _fork(_scan_pages, index)
+        self.pending: dict[str, tuple[str, bool, set[str] | None]] = {}
 
     def submit(self, key: str, html: str, autolink: bool, scope_ids: set[str] | None) -> None:
+        self.pending[key] = (html, autolink, scope_ids)
         try:
-            future = self.executor.submit(_scan, html, autolink, scope_ids)
-        except RuntimeError:          # the pool broke or was shut down: scan here instead
-            future = Future()
-            future.set_exception(RuntimeError("the scan pool is not running"))
-        self.pending[key] = (future, html, autolink, scope_ids)
+            self.connection.send((key, html, autolink, scope_ids))
+        except (OSError, ValueError):   # the worker is gone: results() scans the page here
+            pass
 
     def results(self) -> dict[str, tuple[str, PageScan]]:
-        """Every submitted page's (HTML, scan), in submission order; then the workers are stopped."""
-        done = {}
-        for key, (future, html, autolink, scope_ids) in self.pending.items():
-            try:
-                done[key] = future.result()
-            except Exception:         # noqa: BLE001 - a lost worker only costs time: scan the page here
-                done[key] = scan_html(html, self.index, autolink=autolink, scope_ids=scope_ids)
+        """Every submitted page's (HTML, scan), in submission order; then the worker stops."""
+        try:
+            self.connection.send(None)
+            done = self.connection.recv()
+        except (OSError, EOFError, ValueError):
+            done = {}
+        results = {}
+        for key, (html, autolink, scope_ids) in self.pending.items():
+            result = done.get(key, FAILED)
+            results[key] = scan_html(html, self.index, autolink=autolink, scope_ids=scope_ids) \
+                if _failed(result) else result
         self.close()
-        return done
+        return results
 
     def close(self) -> None:
         self.pending = {}
-        self.executor.shutdown(wait=True, cancel_futures=True)
+        _stop(self.process, self.connection)
 
 
-def _finalize(src: str, content: str) -> tuple[str, str]:
-    return _engine.finalize_pair(src, content)
+# --- finalizing ----------------------------------------------------------------------------------------------
+
+def _finalize_pages(connection, engine, pages: list[tuple[str, str]]) -> None:
+    try:
+        for src, content in pages:
+            connection.send((src, _attempt(engine.finalize_pair, src, content)))
+    except OSError:                 # as in _scan_pages
+        pass
 
 
 class FinalizePool:
-    """Engine.finalize_pair for `pages` ((src, HTML) in build order), in one process forked from this one now."""
+    """Engine.finalize_pair for `pages` ((src, HTML) in build order), in a process forked from this one now."""
 
     def __init__(self, engine, pages: list[tuple[str, str]]) -> None:
-        global _engine
-        _engine = engine                  # the fork happens at the first submit: the worker sees this engine
         self.engine = engine
-        self.executor = _fork_pool(1)
-        self.pending: dict[str, tuple[Future, str]] = {}
-        for src, content in pages:
-            self.pending[src] = (self.executor.submit(_finalize, src, content), content)
+        self.submitted = dict(pages)
+        self.arrived: dict[str, object] = {}
+        self.process, self.connection = _fork(_finalize_pages, engine, pages)
 
     def result(self, src: str, content: str) -> tuple[str, str]:
-        """The page's (final HTML, search text); computed here if the worker did not, or if the page changed
-        since it was handed over."""
-        future, submitted = self.pending.pop(src, (None, None))
-        try:
-            if future is not None and submitted == content:
-                return future.result()
-        except Exception:                 # noqa: BLE001 - as in ScanPool.results
-            pass
-        finally:
-            if not self.pending:
-                self.close()
-        return self.engine.finalize_pair(src, content)
+        """The page's (final HTML, search text): the worker's, unless it failed or the page changed since it
+        was handed over."""
+        if self.submitted.pop(src, None) == content:
+            while src not in self.arrived:
+                try:
+                    key, value = self.connection.recv()
+                except (OSError, EOFError, ValueError):
+                    break
+                self.arrived[key] = value
+        value = self.arrived.pop(src, FAILED)
+        if not self.submitted:
+            self.close()
+        return self.engine.finalize_pair(src, content) if _failed(value) else value
 
     def close(self) -> None:
-        self.pending = {}
-        self.executor.shutdown(wait=True, cancel_futures=True)
+        self.submitted = {}
+        _stop(self.process, self.connection)
