@@ -8,6 +8,8 @@ import textwrap
 
 import pytest
 from bs4 import BeautifulSoup
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from conftest import run_build
 from xref import security
@@ -86,6 +88,14 @@ def test_all_problems_of_a_file_are_listed_in_order():
         [b](javascript:void(0))
         """)
     assert [p.split(": ")[0] for p in found] == [f"{PATH}:1:1", f"{PATH}:3:1", f"{PATH}:4:5"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet="`a \n\t", max_size=40))
+def test_code_spans_are_masked_as_the_code_span_pattern_defines(text):
+    """mask_inline_code finds spans from the backtick runs (fast); INLINE_CODE is their definition."""
+    expected = security.INLINE_CODE.sub(lambda m: security.blank(m.group(0)), text)
+    assert security.mask_inline_code(text) == expected
 
 
 def test_csp_hashes_are_those_of_the_inline_scripts_only():

@@ -82,6 +82,7 @@ class Engine:
         self.figure_html: dict[str, str] = {}
         self.documents: set[str] = set()  # every Markdown page of the build, by source path (set from on_files)
         self.backlinks: render.Backlinks | None = None
+        self._docs_label: str | None = None        # docs_dir as problems name it (_file_label)
         self.workers = 0                            # worker processes (start_workers)
         self.pool = None                            # a workers.ScanPool while pages are scanned elsewhere
         self.finalizer = None                       # a workers.FinalizePool once every page is scanned
@@ -113,11 +114,14 @@ class Engine:
         return transform(markdown, handlers)
 
     def _file_label(self, src: str) -> str:
-        path = self.settings.docs_dir / src
-        try:
-            return path.relative_to(self.settings.root).as_posix()
-        except ValueError:
-            return src
+        """The page's path as problems name it: relative to mkdocs.yml's folder when the docs are inside it."""
+        if self._docs_label is None:
+            try:
+                folder = self.settings.docs_dir.relative_to(self.settings.root).as_posix()
+                self._docs_label = "" if folder == "." else folder + "/"
+            except ValueError:
+                self._docs_label = ""
+        return self._docs_label + src
 
     def _quote(self, page: PageInfo, number_text: str, line: int) -> str:
         number = int(number_text) if number_text.isdigit() else None

@@ -105,10 +105,27 @@ def mask_code(lines: list[str]) -> tuple[list[str], list[tuple[int, int, str]]]:
     return masked, fences
 
 
+BACKTICK_RUN = re.compile(r"`+")
+BLANK_LINE = re.compile(r"\n[ \t]*\n")
+
+
 def mask_inline_code(text: str) -> str:
-    if "`" not in text:  # the pattern starts with a look-behind: it is tried at every position of the text
+    """Blank out code spans: what INLINE_CODE matches, found from the runs of backticks alone (the pattern starts
+    with a look-behind, so a regex search would try it at every position of the page)."""
+    if "`" not in text:
         return text
-    return INLINE_CODE.sub(lambda m: blank(m.group(0)), text)
+    runs = [match.span() for match in BACKTICK_RUN.finditer(text)]
+    pieces, done, k = [], 0, 0
+    while k < len(runs):
+        start, end = runs[k]
+        # A span closes at the next run of the same length, if no blank line comes first.
+        close = next((j for j in range(k + 1, len(runs)) if runs[j][1] - runs[j][0] == end - start), None)
+        if close is None or BLANK_LINE.search(text, end, runs[close][0]):
+            k += 1
+            continue
+        pieces += [text[done:start], blank(text[start:runs[close][1]])]
+        done, k = runs[close][1], close + 1
+    return "".join(pieces) + text[done:]
 
 
 def is_mermaid(info: str) -> bool:
