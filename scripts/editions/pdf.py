@@ -1,6 +1,12 @@
 """The print edition: the assembled book in a paged-media template (pdf_template.html, print.css), set by WeasyPrint.
 
 Run it through `python scripts/editions/build_all.py --only pdf` (or `make pdf`).
+
+Page numbers (the contents, "(p. N)" after cross-references and backlinks) are not CSS target-counter(): WeasyPrint
+lays out every page holding one at least twice, and the pages after it again when its lines move (measured: 2.6
+layouts a page, most of the PDF's time). Instead each number is a placeholder of fixed-width digits ("00") that the
+book is set with once; then the real numbers, read from where the anchors landed, are written into the laid-out
+lines (page_numbers.py explains how). The layout cannot move: only the digits change.
 """
 from __future__ import annotations
 
@@ -13,8 +19,9 @@ import lxml.html
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher
 
-from editions.assemble import Book, Chapter, select
+from editions.assemble import Book, Chapter, in_svg, select
 from editions.common import BASENAME, HERE, EditionError
+from editions.page_numbers import PAGE_OF, PAGE_REF, TOC_NUMBER, PageDigitsError, fill_page_numbers, placeholder
 
 ALLOWED_SCHEMES = ("file:", "data:")
 SPACED_BREAK = re.compile(r"[ \t]*\n[ \t\n]*")
@@ -22,6 +29,14 @@ VERBATIM = {"pre", "code", "textarea", "svg"}     # whitespace there is content
 
 # Pages with more second-level headings than this (the glossary) list only their title in the contents.
 TOC_SECTION_LIMIT = 10
+# Links whose href holds one of these carry the page they point to: the generated backlinks (index of terms,
+# "Mentioned in", "Cited in", the essay's concordance). Cross-references (a.xref) do too, except citations (they
+# point to the Sources, listed A-Z) and the automatic first-mention links to the glossary.
+BACKLINK_MARKS = ("--mention-", "--cite-", "--ref-", "--para-")
+NO_PAGE_XREFS = {"xref-auto", "xref-src"}
+# About this many characters of text make a printed page (measured on the handbook: ~2,900), underestimated so that
+# the page-number placeholders get enough digits; too few digits cost a second layout (see build_pdf).
+CHARS_PER_PAGE = 2000
 
 
 class LocalOnlyFetcher(URLFetcher):
@@ -77,6 +92,51 @@ def tidy_line_breaks(chapter: Chapter) -> None:
             element.tail = SPACED_BREAK.sub(" ", element.tail)
 
 
+def classes(element) -> set[str]:
+    return set((element.get("class") or "").split())
+
+
+def wants_page_number(link) -> bool:
+    """Whether a link gets "(p. N)" after it: see BACKLINK_MARKS."""
+    href, marks = link.get("href") or "", classes(link)
+    if not href.startswith("#") or in_svg(link):
+        return False
+    if "xref" in marks:
+        return not marks & NO_PAGE_XREFS
+    if "essay-para-num" in marks:        # the paragraph's own number, not a reference to it
+        return False
+    return any(mark in href for mark in BACKLINK_MARKS)
+
+
+def add_page_refs(chapter: Chapter) -> None:
+    """Give each link that wants one an empty "(p. N)" span, filled with placeholder digits by set_placeholders."""
+    for link in chapter.body.iter("a"):
+        if wants_page_number(link) and not select(link, "span", PAGE_REF):
+            span = lxml.html.Element("span")
+            span.set("class", PAGE_REF)
+            span.set(PAGE_OF, link.get("href")[1:])
+            link.append(span)
+
+
+def set_placeholders(book: Book, digits: int) -> None:
+    for chapter in book.chapters:
+        for span in select(chapter.body, "span", PAGE_REF):
+            span.text = f" (p.\u202f{placeholder(digits)})"   # a narrow no-break space: never stretched
+
+
+def estimated_pages(book: Book) -> int:
+    text = sum(len(chapter.body.text_content()) for chapter in book.chapters)
+    return 2 * len(book.chapters) + text // CHARS_PER_PAGE
+
+
+def prepare_chapters(book: Book) -> None:
+    """The print-only changes to the pages, made once: footnotes, line breaks, page-reference spans."""
+    for chapter in book.chapters:
+        footnotes_to_floats(chapter)
+        tidy_line_breaks(chapter)
+        add_page_refs(chapter)
+
+
 def toc_entries(chapter: Chapter) -> list[tuple[int, str, str]]:
     h2 = [entry for entry in chapter.sections if entry[0] == 2]
     if len(h2) > TOC_SECTION_LIMIT:
@@ -84,10 +144,9 @@ def toc_entries(chapter: Chapter) -> list[tuple[int, str, str]]:
     return h2
 
 
-def print_html(book: Book) -> str:
-    for chapter in book.chapters:
-        footnotes_to_floats(chapter)
-        tidy_line_breaks(chapter)
+def print_html(book: Book, digits: int = 2) -> str:
+    """The whole book as one HTML document, page numbers as `digits`-digit placeholders (prepare_chapters first)."""
+    set_placeholders(book, digits)
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(HERE), autoescape=True,
                              undefined=jinja2.StrictUndefined)
     template = env.get_template("pdf_template.html")
@@ -97,11 +156,14 @@ def print_html(book: Book) -> str:
             groups.append((chapter.page.group, []))
         groups[-1][1].append(chapter)
     return template.render(info=book.info, groups=groups, toc_entries=toc_entries,
-                           chapters=zip(book.chapters, book.html_fragments()), stylesheet="print.css")
+                           chapters=zip(book.chapters, book.html_fragments()), stylesheet="print.css",
+                           page_of=PAGE_OF, toc_number=TOC_NUMBER, placeholder=placeholder(digits))
 
 
-def render_pdf(html: str, out: Path, base_dir: Path = HERE) -> Path:
-    """Set the print HTML with WeasyPrint (tagged PDF/UA-1); fail if it asked for anything but file: or data:."""
+def render_pdf(html: str, out: Path, digits: int = 2, base_dir: Path = HERE) -> Path:
+    """Set the print HTML with WeasyPrint (tagged PDF/UA-1), once, then fill in its page numbers; fail if it asked
+    for anything but file: or data:, or (PageDigitsError) if a page number has more digits than its placeholders'
+    `digits`."""
     fetcher = LocalOnlyFetcher()
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
     options = {"pdf_variant": "pdf/ua-1", "custom_metadata": True}
@@ -109,6 +171,7 @@ def render_pdf(html: str, out: Path, base_dir: Path = HERE) -> Path:
     if fetcher.refused:
         raise EditionError("the PDF would load resources from other hosts: " + ", ".join(sorted(set(fetcher.refused)))
                            + ". Remove them from the content (the editions embed only local files).")
+    fill_page_numbers(document, digits)
     out.parent.mkdir(parents=True, exist_ok=True)
     document.write_pdf(out, **options)
     return out
@@ -116,6 +179,10 @@ def render_pdf(html: str, out: Path, base_dir: Path = HERE) -> Path:
 
 def build_pdf(book: Book, out_dir: Path) -> Path:
     out = out_dir / f"{BASENAME}.pdf"
-    html = print_html(book)
-    return render_pdf(html, out)
+    prepare_chapters(book)
+    digits = len(str(estimated_pages(book)))
+    try:
+        return render_pdf(print_html(book, digits), out, digits)
+    except PageDigitsError as error:       # a longer book than estimated: set it again with wider placeholders
+        return render_pdf(print_html(book, error.digits), out, error.digits)
 
