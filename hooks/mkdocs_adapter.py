@@ -3,7 +3,9 @@
 Build order in MkDocs 1.6: on_config, then every page's on_page_markdown and on_page_content, then on_env
 (all pages done, nothing written yet: every problem is raised there, together), then per page on_page_context,
 where placeholders are resolved before Material's search plugin indexes the page.
-Options (mkdocs.yml, paths relative to it): extra: xref: {essay, edition, glossary, bibliography, essay_url}.
+Options (mkdocs.yml, paths relative to it): extra: xref: {essay, edition, glossary, bibliography, essay_url,
+workers}; with workers, on_page_content hands the page to a worker process and on_page_context takes back its
+final HTML (xref/workers.py).
 """
 from __future__ import annotations
 
@@ -73,6 +75,7 @@ def on_page_markdown(markdown, page, config, files):
     return markdown
 
 
+@event_priority(-100)   # last: a worker scans the HTML as every other plugin left it
 @_timed
 def on_page_content(html, page, config, files):
     return _engine.page_html(page.file.src_uri, html, page.title or "")
