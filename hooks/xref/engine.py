@@ -264,7 +264,7 @@ class Engine:
             if path.is_file():
                 fallbacks.append((self.settings.label(key), path.read_text(encoding="utf-8")))
         self.log.extend(check_references(self.registry, fallbacks))
-        self.backlinks = render.Backlinks(self.registry)
+        self.backlinks = None   # computed by the first finalize_pair: in the worker, when there is one
         return list(self.log.problems)
 
     def report(self) -> str:
