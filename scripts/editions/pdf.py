@@ -37,9 +37,12 @@ TOC_SECTION_LIMIT = 10
 # point to the Sources, listed A-Z) and the automatic first-mention links to the glossary.
 BACKLINK_MARKS = ("--mention-", "--cite-", "--ref-", "--para-")
 NO_PAGE_XREFS = {"xref-auto", "xref-src"}
-# About this many characters of text make a printed page (measured on the handbook: ~2,900), underestimated so that
-# the page-number placeholders get enough digits; too few digits cost a second layout (see build_pdf).
+# For the page-number placeholders' width, the book's length is estimated before it is set: about this many
+# characters of running text make a page (measured on the handbook: ~1,800 with blank pages, cover and contents).
+# Too many digits only leave a little more room on lines with references; too few cost a second layout (build_pdf).
 CHARS_PER_PAGE = 2000
+FRONT_PAGES = 3                      # cover, contents
+PRINTED_TEXT = ".//text()[not(ancestor::svg) and not(ancestor::style) and not(ancestor::script)]"
 # Python's cycle collector runs after this many new objects (default 700): see few_collections().
 GC_THRESHOLD = 50_000
 
@@ -130,8 +133,9 @@ def set_placeholders(book: Book, digits: int) -> None:
 
 
 def estimated_pages(book: Book) -> int:
-    text = sum(len(chapter.body.text_content()) for chapter in book.chapters)
-    return 2 * len(book.chapters) + text // CHARS_PER_PAGE
+    """Roughly how many pages the book will have (each page of the handbook starts on a right-hand page)."""
+    text = sum(len("".join(chapter.body.xpath(PRINTED_TEXT))) for chapter in book.chapters)
+    return FRONT_PAGES + len(book.chapters) + text // CHARS_PER_PAGE
 
 
 def prepare_chapters(book: Book) -> None:
