@@ -219,6 +219,17 @@ def test_fixture_built_with_a_worker_process_is_byte_identical(tmp_path):
     assert "xref-auto" in (sites[1] / "chapters" / "hive" / "index.html").read_text(encoding="utf-8")
 
 
+def test_fixture_with_a_worker_reports_problems_and_publishes_nothing(tmp_path):
+    project = fixture_with_workers(tmp_path, 1)
+    chapter = project / "docs" / "chapters" / "hive.md"
+    chapter.write_text(chapter.read_text(encoding="utf-8") + "\nSee [[term:colonny]].\n", encoding="utf-8")
+    result = run_build(project, tmp_path / "site")
+    assert result.returncode != 0
+    assert "unknown glossary term 'colonny'" in result.stdout + result.stderr
+    assert "Did you mean [[term:colony]]?" in result.stdout + result.stderr
+    assert not (tmp_path / "site").exists()
+
+
 def test_fixture_rejects_a_bad_workers_setting(tmp_path):
     result = run_build(fixture_with_workers(tmp_path, "many"), tmp_path / "site")
     assert result.returncode != 0
