@@ -98,8 +98,8 @@ _full_html: dict[str, str] = {}  # each page's final HTML while the search plugi
 @_timed
 def _finalize(context, page, config, nav):
     """Placeholders are resolved before anything reads the page. Until the template renders it, page.content
-    is the page with its glossary autolinks as plain text: Material's search (priority 0) indexes page.content
-    and keeps the text of links but not their tags, so it indexes the same words from far fewer tags."""
+    is the search text (Engine.finalize_pair): Material's search (priority 0) indexes page.content and keeps
+    the text of links but not their tags, so it indexes the same words from far fewer tags."""
     full, lean = _engine.final_html(page.file.src_uri, page.content or "")
     _full_html[page.file.src_uri] = full
     page.content = lean

@@ -1,7 +1,8 @@
 """The engine's state for one build: settings, the loaded data, every page's findings, and the final pass.
 
-The MkDocs adapter calls, in build order: Engine.load (on_config), page_markdown (on_page_markdown),
-page_html (on_page_content), finish (on_env: all problems, raised together), finalize (on_page_context).
+The MkDocs adapter calls, in build order: Engine.load (on_config), start_workers (on_files), page_markdown
+(on_page_markdown), page_html (on_page_content), finish (on_env: all problems, raised together), start_finalizing
+(on_env), final_html (on_page_context), close (at the end).
 """
 from __future__ import annotations
 
@@ -315,12 +316,9 @@ class Engine:
 
     # --- on_page_context ------------------------------------------------------------------------------------
 
-    def finalize(self, src: str, content: str) -> str:
-        """Resolve placeholders and slots, and end chapters with related reading."""
-        return self.finalize_pair(src, content)[0]
-
     def finalize_pair(self, src: str, content: str) -> tuple[str, str]:
-        """(the page's final HTML, the text a search index should read). The second has the engine's links as
+        """Resolve placeholders and slots, and end chapters with related reading. Returns (the page's final
+        HTML, the text a search index should read). The second has the engine's links as
         plain text and leaves out the backlink lists ("Mentioned in", related reading): indexers keep the text
         of links, not their markup, and those lists would make every chapter match every other chapter's name."""
         page = self.registry.pages.get(src)
