@@ -11,6 +11,7 @@ import zipfile
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
+import lxml.html
 import pytest
 import yaml
 from bs4 import BeautifulSoup
@@ -18,7 +19,7 @@ from conftest import ROOT, run_build
 from PIL import Image
 from pypdf import PdfReader
 
-from editions import assemble, build_all, common, epub, offline, pdf
+from editions import assemble, build_all, common, epub, offline, page_numbers, pdf
 from third_party_scan import scan
 
 ARTIFACTS = ROOT / "test-artifacts"
@@ -204,6 +205,90 @@ def test_cross_references_carry_page_numbers(built_site, page_texts):
         pytest.skip("the site has no generated cross-references (a.xref) yet")
     numbered = re.findall(r"\(p\.\s?\d+\)", " ".join(page_texts))
     assert len(numbered) >= min(xrefs, 5), "cross-references lack their '(p. N)'"
+
+
+PAGE_REF = re.compile(r"\(p\.\s?(\d+)\)")
+
+
+def internal_link_pages(reader: PdfReader, page_index: int, annotations) -> set[int]:
+    """The (1-based) pages that the internal links among `annotations` lead to."""
+    pages = set()
+    for annotation in annotations:
+        action = annotation.get("/A")
+        dest = annotation.get("/Dest") or (action.get("/D") if action is not None else None)
+        if dest is None:
+            continue
+        if isinstance(dest, list):
+            pages.add(reader.get_page_number(dest[0].get_object()) + 1)
+        else:
+            pages.add(reader.get_destination_page_number(reader.named_destinations[str(dest)]) + 1)
+    return pages
+
+
+def test_every_page_number_after_a_reference_is_where_a_link_on_its_page_leads(reader, page_texts):
+    """The numbers are written in after layout (page_numbers.py): each "(p. N)" must name the page that a link on
+    the same page goes to."""
+    by_page: dict[int, list] = {}
+    for index, annotation in link_annotations(reader):
+        by_page.setdefault(index, []).append(annotation)
+    checked = 0
+    for index, text in enumerate(page_texts):
+        numbers = {int(number) for number in PAGE_REF.findall(text)}
+        destinations = internal_link_pages(reader, index, by_page.get(index, []))
+        assert numbers <= destinations, \
+            f"p. {index + 1} prints page references {sorted(numbers - destinations)} that none of its links lead to"
+        checked += len(numbers)
+    assert checked > 0, "no '(p. N)' found in the PDF"
+
+
+def paged_html(sections: int, body: str) -> str:
+    """A small book: one A6 page per section (id s1, s2, ...), `body` in the first one."""
+    pages = "".join(f'<section id="s{n}" style="break-before: page"><h2>Section {n}</h2></section>'
+                    for n in range(2, sections + 1))
+    return (f'<html lang="en"><head><title>t</title><style>@page {{ size: A6; margin: 10mm }}'
+            f' p {{ text-align: justify }}</style></head><body><section id="s1">{body}</section>{pages}</body></html>')
+
+
+def page_ref(target: str, digits: int) -> str:
+    return (f'<a href="#{target}">{target}<span class="{page_numbers.PAGE_REF}" {page_numbers.PAGE_OF}="{target}">'
+            f' (p.\u202f{page_numbers.placeholder(digits)})</span></a>')
+
+
+def test_page_numbers_are_written_into_the_laid_out_lines(tmp_path):
+    words = " ".join(["words to fill justified lines"] * 6)
+    body = (f"<p>{words} {page_ref('s3', 2)} {words} {page_ref('s12', 2)} {words}</p>"
+            f'<p><a href="#s12">contents<span class="{page_numbers.TOC_NUMBER}" {page_numbers.PAGE_OF}="s12">00</span>'
+            f"</a></p>")
+    out = pdf.render_pdf(paged_html(12, body), tmp_path / "refs.pdf", digits=2)
+    reader = PdfReader(out)
+    first = squash(reader.pages[0].extract_text())
+    assert len(reader.pages) == 12
+    assert PAGE_REF.findall(first) == ["3", "12"], first
+    assert "00" not in first and re.search(r"contents\s*12$", first), first
+    assert "Section 12" in reader.pages[11].extract_text()
+
+
+def test_a_page_number_wider_than_its_placeholder_is_refused(tmp_path):
+    body = f"<p>See {page_ref('s12', 1)}.</p>"
+    with pytest.raises(page_numbers.PageDigitsError, match=r"page 12 .*#s12.*2-digit") as raised:
+        pdf.render_pdf(paged_html(12, body), tmp_path / "narrow.pdf", digits=1)
+    assert raised.value.digits == 2
+    assert not (tmp_path / "narrow.pdf").exists()
+
+
+@pytest.mark.parametrize(("link", "wanted"), [
+    ('<a class="xref xref-ch" href="#chapters-02--x">Chapter 2</a>', True),
+    ('<a class="xref xref-auto" href="#glossary--fintech">fintech</a>', False),
+    ('<a class="xref xref-src" href="#sources--bis-2019">BIS 2019</a>', False),
+    ('<a href="#chapters-01-first-half--mention-fintech-1">Chapter 1</a>', True),
+    ('<a href="#chapters-02-middleman-trap--para-4">¶4</a>', True),
+    ('<a class="essay-para-num" href="#essay--para-4">¶4</a>', False),
+    ('<a href="#glossary--cite-litk-2023-08-06-1">Glossary</a>', True),
+    ('<a href="#about">About</a>', False),
+    ('<a class="xref" href="https://example.org/#x--ref-1">elsewhere</a>', False),
+])
+def test_which_links_carry_a_page_number(link, wanted):
+    assert pdf.wants_page_number(lxml.html.fragment_fromstring(link)) is wanted
 
 
 def render_png(pdf_path: Path, page: int, name: str) -> Path:
