@@ -8,14 +8,15 @@ the next page changes:
 - FinalizePool: Engine.finalize_pair (links, generated lists, related reading) needs every page's scan. Once
   on_env has them, a process forked from the build works through the pages in build order and streams the
   results back, ahead of MkDocs, which renders the theme around each page meanwhile.
-Each worker is one process with one pipe: no thread in the build's process (a thread there would compete with
-MkDocs for the interpreter). A page whose work fails in the worker is done again in this process: a worker
+Each worker is one process with two pipes and no thread in the build's process (a thread there would compete
+with MkDocs for the interpreter); in the worker a thread sends the results, so its work runs ahead. A page whose work fails in the worker is done again in this process: a worker
 problem can slow a build down but never change its output.
 """
 from __future__ import annotations
 
 import multiprocessing
 import os
+import queue
 import threading
 from collections.abc import Callable
 
@@ -41,23 +42,57 @@ def worker_count(setting: object, pages: int, command: str | None) -> int:
     return wanted if threading.active_count() == 1 else 0
 
 
-def _fork(target: Callable, *args):
-    """A forked process running target(connection, *args), and this side's end of their pipe. Forked: the
-    worker starts with everything this process has loaded, and nothing is pickled to set it up."""
+def _fork(target: Callable, *args) -> tuple[object, object, object]:
+    """A forked process running target(requests, results, *args), and this side's ends of the two pipes: one to
+    send it requests, one to receive its results. Forked: the worker starts with everything this process has
+    loaded, and nothing is pickled to set it up."""
     context = multiprocessing.get_context("fork")
-    ours, theirs = context.Pipe()
-    process = context.Process(target=target, args=(theirs, *args), daemon=True)
+    their_requests, our_requests = context.Pipe(duplex=False)
+    our_results, their_results = context.Pipe(duplex=False)
+    process = context.Process(target=target, args=(their_requests, their_results, *args), daemon=True)
     process.start()
-    theirs.close()
-    return process, ours
+    their_requests.close()
+    their_results.close()
+    return process, our_requests, our_results
 
 
-def _stop(process, connection) -> None:
-    connection.close()
+def _stop(process, *connections) -> None:
+    for connection in connections:
+        connection.close()
     process.join(timeout=5)
     if process.is_alive():
         process.kill()
         process.join()
+
+
+class _Outbox:
+    """The worker's results, sent by a thread of the worker: its work runs ahead of the build, which reads the
+    results when it needs them (the pipe itself holds only a page or two)."""
+
+    END = (None, None)
+
+    def __init__(self, connection) -> None:
+        self.connection = connection
+        self.queue: queue.SimpleQueue = queue.SimpleQueue()
+        self.thread = threading.Thread(target=self._send, daemon=True)
+        self.thread.start()
+
+    def _send(self) -> None:
+        try:
+            while True:
+                item = self.queue.get()
+                self.connection.send(item)
+                if item == self.END:
+                    return
+        except OSError:             # the build stopped early and closed the pipe: nothing to say
+            pass
+
+    def put(self, key: str, value: object) -> None:
+        self.queue.put((key, value))
+
+    def close(self) -> None:
+        self.queue.put(self.END)
+        self.thread.join()
 
 
 def _attempt(function: Callable, *args, **kwargs):
@@ -73,15 +108,15 @@ def _failed(value: object) -> bool:
 
 # --- scanning ------------------------------------------------------------------------------------------------
 
-def _scan_pages(connection, index: TermIndex) -> None:
-    results = {}
+def _scan_pages(requests, results, index: TermIndex) -> None:
+    outbox = _Outbox(results)
     try:
-        while (message := connection.recv()) is not None:
+        while (message := requests.recv()) is not None:
             key, html, autolink, scope_ids = message
-            results[key] = _attempt(scan_html, html, index, autolink=autolink, scope_ids=scope_ids)
-        connection.send(results)
-    except (OSError, EOFError):     # the build stopped early and closed the pipe: nothing to say
+            outbox.put(key, _attempt(scan_html, html, index, autolink=autolink, scope_ids=scope_ids))
+    except (OSError, EOFError):     # the build stopped early
         pass
+    outbox.close()
 
 
 class ScanPool:
@@ -89,23 +124,25 @@ class ScanPool:
 
     def __init__(self, index: TermIndex) -> None:
         self.index = index
-        self.process, self.connection = _fork(_scan_pages, index)
+        self.process, self.requests, self.results_from = _fork(_scan_pages, index)
         self.pending: dict[str, tuple[str, bool, set[str] | None]] = {}
 
     def submit(self, key: str, html: str, autolink: bool, scope_ids: set[str] | None) -> None:
         self.pending[key] = (html, autolink, scope_ids)
         try:
-            self.connection.send((key, html, autolink, scope_ids))
+            self.requests.send((key, html, autolink, scope_ids))
         except (OSError, ValueError):   # the worker is gone: results() scans the page here
             pass
 
     def results(self) -> dict[str, tuple[str, PageScan]]:
         """Every submitted page's (HTML, scan), in submission order; then the worker stops."""
+        done = {}
         try:
-            self.connection.send(None)
-            done = self.connection.recv()
+            self.requests.send(None)
+            while (item := self.results_from.recv()) != _Outbox.END:
+                done[item[0]] = item[1]
         except (OSError, EOFError, ValueError):
-            done = {}
+            pass
         results = {}
         for key, (html, autolink, scope_ids) in self.pending.items():
             result = done.get(key, FAILED)
@@ -116,17 +153,16 @@ class ScanPool:
 
     def close(self) -> None:
         self.pending = {}
-        _stop(self.process, self.connection)
+        _stop(self.process, self.requests, self.results_from)
 
 
 # --- finalizing ----------------------------------------------------------------------------------------------
 
-def _finalize_pages(connection, engine, pages: list[tuple[str, str]]) -> None:
-    try:
-        for src, content in pages:
-            connection.send((src, _attempt(engine.finalize_pair, src, content)))
-    except OSError:                 # as in _scan_pages
-        pass
+def _finalize_pages(requests, results, engine, pages: list[tuple[str, str]]) -> None:
+    outbox = _Outbox(results)
+    for src, content in pages:
+        outbox.put(src, _attempt(engine.finalize_pair, src, content))
+    outbox.close()
 
 
 class FinalizePool:
@@ -136,7 +172,7 @@ class FinalizePool:
         self.engine = engine
         self.submitted = dict(pages)
         self.arrived: dict[str, object] = {}
-        self.process, self.connection = _fork(_finalize_pages, engine, pages)
+        self.process, self.requests, self.results_from = _fork(_finalize_pages, engine, pages)
 
     def result(self, src: str, content: str) -> tuple[str, str]:
         """The page's (final HTML, search text): the worker's, unless it failed or the page changed since it
@@ -144,7 +180,7 @@ class FinalizePool:
         if self.submitted.pop(src, None) == content:
             while src not in self.arrived:
                 try:
-                    key, value = self.connection.recv()
+                    key, value = self.results_from.recv()
                 except (OSError, EOFError, ValueError):
                     break
                 self.arrived[key] = value
@@ -155,4 +191,4 @@ class FinalizePool:
 
     def close(self) -> None:
         self.submitted = {}
-        _stop(self.process, self.connection)
+        _stop(self.process, self.requests, self.results_from)
