@@ -190,6 +190,11 @@ def test_fixture_search_indexes_the_text_of_autolinked_words(fixture_site):
     for link in autolinks:
         sentence = " ".join(link.parent.get_text().split())
         assert " ".join(BeautifulSoup(texts, "lxml").get_text().split()).count(sentence) == 1, sentence
+    # the lists of links to other pages are on the pages, not in the index
+    assert "Related chapters" in hive.get_text() and "Related chapters" not in texts
+    glossary = page(fixture_site, "glossary/").get_text()
+    assert "Mentioned in:" in glossary
+    assert not any("Mentioned in" in doc["text"] or "Referenced from" in doc["text"] for doc in index["docs"])
 
 
 def fixture_with_workers(tmp_path: Path, workers) -> Path:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 
 @dataclass(frozen=True)
@@ -53,9 +54,9 @@ class Source:
         return f"{self.publisher} {self.date[:4] or 'n.d.'}"
 
 
-@dataclass(slots=True)   # tens of thousands per build: no per-object __dict__ for the collector to scan
-class Mention:
-    """A linked mention of a glossary term on a page: the first one (auto-linked) or a [[term:id]]."""
+class Mention(NamedTuple):
+    """A linked mention of a glossary term on a page: the first one (auto-linked) or a [[term:id]].
+    A tuple: tens of thousands per build, and Python's cycle collector stops tracking tuples of plain values."""
     term: str
     anchor: str            # element id on the page: mention-ID-k
     linked: bool
