@@ -227,10 +227,12 @@ def test_fixture_built_with_a_worker_process_is_byte_identical(tmp_path):
 def test_fixture_with_a_worker_reports_problems_and_publishes_nothing(tmp_path):
     project = fixture_with_workers(tmp_path, 1)
     chapter = project / "docs" / "chapters" / "hive.md"
-    chapter.write_text(chapter.read_text(encoding="utf-8") + "\nSee [[term:colonny]].\n", encoding="utf-8")
+    chapter.write_text(chapter.read_text(encoding="utf-8") + "\nSee [[term:colonny]] and [this](nowhere.md).\n",
+                       encoding="utf-8")
     result = run_build(project, tmp_path / "site")
     assert result.returncode != 0
     assert "unknown glossary term 'colonny'" in result.stdout + result.stderr
+    assert "the link to 'nowhere.md' leads to no page" in result.stdout + result.stderr   # checked in the worker
     assert "Did you mean [[term:colony]]?" in result.stdout + result.stderr
     assert not (tmp_path / "site").exists()
 

@@ -1,6 +1,8 @@
 """When the engine hands its per-page work to a worker process (workers.worker_count)."""
 from __future__ import annotations
 
+import os
+
 import pytest
 
 from xref.workers import MIN_PAGES, worker_count
@@ -44,21 +46,46 @@ def test_no_fork_while_another_thread_runs(monkeypatch):
     assert worker_count("auto", 5_000, "build") == 0
 
 
-def test_scan_pool_returns_what_an_in_process_scan_returns():
+def test_page_pool_returns_what_the_jobs_return_here():
     from xref.htmlpass import TermIndex, scan_html
     from xref.model import Term
-    from xref.workers import ScanPool
+    from xref.workers import PagePool
 
     index = TermIndex({"hive": Term("hive", "hive", "A home for bees.", "", []),
                        "queen": Term("queen", "queen bee", "The colony's mother.", "", [])})
     pages = {"a.md": "<p>The hive and the queen bee; see [[term:hive]].</p>",
              "b.md": "<h2>Hive</h2><p>A queen bee, a hive.</p>"}
-    pool = ScanPool(index)
+
+    def fails(text):
+        raise RuntimeError(text)
+
+    pool = PagePool({"scan": lambda html: scan_html(html, index), "upper": str.upper, "fails": fails})
     for src, html in pages.items():
-        pool.submit(src, html, True, None)
+        pool.submit(("scan", src), "scan", html)
+    pool.submit("word", "upper", "bees")
     results = pool.results()
-    assert list(results) == ["a.md", "b.md"]
+    assert list(results) == [("scan", "a.md"), ("scan", "b.md"), "word"]
+    assert results["word"] == "BEES"
     for src, html in pages.items():
         expected_html, expected_scan = scan_html(html, index)
-        assert results[src][0] == expected_html and 'data-term="queen"' in expected_html
-        assert results[src][1] == expected_scan
+        assert results[("scan", src)][0] == expected_html and 'data-term="queen"' in expected_html
+        assert results[("scan", src)][1] == expected_scan
+
+
+def test_a_job_that_fails_in_the_worker_is_done_again_here_and_raises_here():
+    from xref.workers import PagePool
+
+    here = os.getpid()
+
+    def flaky(text):
+        if os.getpid() != here:
+            raise RuntimeError("only in the worker")
+        return text * 2
+
+    pool = PagePool({"flaky": flaky})
+    pool.submit("k", "flaky", "ab")
+    assert pool.results() == {"k": "abab"}
+    pool = PagePool({"boom": lambda: 1 / 0})
+    pool.submit("k", "boom")
+    with pytest.raises(ZeroDivisionError):
+        pool.results()

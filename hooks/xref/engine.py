@@ -85,7 +85,7 @@ class Engine:
         self.backlinks: render.Backlinks | None = None
         self._docs_label: str | None = None        # docs_dir as problems name it (_file_label)
         self.workers = 0                            # worker processes (start_workers)
-        self.pool = None                            # a workers.ScanPool while pages are scanned elsewhere
+        self.pool = None                            # a workers.PagePool while pages are checked and scanned elsewhere
         self.finalizer = None                       # a workers.FinalizePool once every page is scanned
         self.scanned_html: dict[str, str] = {}      # pages scanned by the pool, until finalize takes them
 
@@ -105,7 +105,10 @@ class Engine:
         page = PageInfo(src=src, url=url, file=file, raw=raw, offset=offset, meta=dict(meta or {}),
                         title=str((meta or {}).get("title") or ""))
         self.registry.pages[src] = page
-        self.log.extend(source_problems(raw, file, src, self.documents, front_matter_read=bool(meta)))
+        if self.pool is not None:       # checked on another core; the problems are collected in finish()
+            self.pool.submit(("check", src), "check", raw, file, src, bool(meta))
+        else:
+            self.log.extend(self._source_problems(raw, file, src, bool(meta)))
         figures = iter(range(1, 10_000))
         handlers = Handlers(
             essay=lambda number, line: self._quote(page, number, line),
@@ -199,12 +202,12 @@ class Engine:
     # --- on_page_content ------------------------------------------------------------------------------------
 
     def start_workers(self, count: int) -> None:
-        """With count 1, scan pages in a worker process from now on, and finalize them in one (workers.py);
-        0 keeps all work in this process."""
+        """With count 1, check and scan pages in a worker process from now on, and finalize them in one
+        (workers.py); 0 keeps all work in this process."""
         self.workers = count
         if count > 0 and self.pool is None:
-            from .workers import ScanPool
-            self.pool = ScanPool(self.index)
+            from .workers import PagePool
+            self.pool = PagePool({"check": self._source_problems, "scan": self._scan})
 
     def start_finalizing(self, pages: list[tuple[str, str]]) -> None:
         """After finish() found no problem: compute each page's final HTML ahead of time, in build order, in a
@@ -225,11 +228,17 @@ class Engine:
         autolink = page.kind in ("page", "glossary") and page.meta.get("autolink", True) is not False
         scope = set(self.terms) if page.kind == "glossary" else None
         if self.pool is not None:       # the scan runs on another core; its HTML replaces the page in finalize
-            self.pool.submit(src, content, autolink, scope)
+            self.pool.submit(("scan", src), "scan", content, autolink, scope)
             return content
-        content, scan = scan_html(content, self.index, autolink=autolink, scope_ids=scope)
+        content, scan = self._scan(content, autolink, scope)
         self._record_scan(page, scan)
         return content
+
+    def _source_problems(self, raw: str, file: str, src: str, front_matter_read: bool) -> list[Problem]:
+        return source_problems(raw, file, src, self.documents, front_matter_read=front_matter_read)
+
+    def _scan(self, content: str, autolink: bool, scope: set[str] | None):
+        return scan_html(content, self.index, autolink=autolink, scope_ids=scope)
 
     def _record_scan(self, page: PageInfo, scan) -> None:
         page.mentions, page.references, page.headings = scan.mentions, scan.references, scan.headings
@@ -238,9 +247,13 @@ class Engine:
     def _collect_scans(self) -> None:
         if self.pool is None:
             return
-        for src, (content, scan) in self.pool.results().items():
-            self._record_scan(self.registry.pages[src], scan)
-            self.scanned_html[src] = content
+        for (job, src), result in self.pool.results().items():
+            if job == "check":
+                self.log.extend(result)
+            else:
+                content, scan = result
+                self._record_scan(self.registry.pages[src], scan)
+                self.scanned_html[src] = content
         self.pool = None
 
     def close(self) -> None:

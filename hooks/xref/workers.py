@@ -2,9 +2,9 @@
 
 MkDocs builds pages one after another on one core, and the engine's two per-page steps depend on nothing that
 the next page changes:
-- ScanPool: htmlpass.scan_html (autolinks, [[…]] tokens) needs only the page's HTML and the glossary. Each page
-  is sent to the worker when its HTML is ready; the worker keeps the results and sends them all back in on_env,
-  before anything reads them.
+- PagePool: the checks of a page's source (page_checks) and htmlpass.scan_html (autolinks, [[…]] tokens) need
+  only the page and the glossary. Each page is sent to the worker when MkDocs has read it and again when its
+  HTML is ready; the results are collected in on_env, before anything reads them.
 - FinalizePool: Engine.finalize_pair (links, generated lists, related reading) needs every page's scan. Once
   on_env has them, a process forked from the build works through the pages in build order and streams the
   results back, ahead of MkDocs, which renders the theme around each page meanwhile.
@@ -20,7 +20,6 @@ import queue
 import threading
 from collections.abc import Callable
 
-from .htmlpass import PageScan, TermIndex, scan_html
 
 # Below this many pages, starting a worker costs more than it saves.
 MIN_PAGES = 100
@@ -106,36 +105,37 @@ def _failed(value: object) -> bool:
     return isinstance(value, str) and value == FAILED
 
 
-# --- scanning ------------------------------------------------------------------------------------------------
+# --- checking and scanning, while MkDocs renders ---------------------------------------------------------------
 
-def _scan_pages(requests, results, index: TermIndex) -> None:
+def _do_jobs(requests, results, jobs: dict[str, Callable]) -> None:
     outbox = _Outbox(results)
     try:
         while (message := requests.recv()) is not None:
-            key, html, autolink, scope_ids = message
-            outbox.put(key, _attempt(scan_html, html, index, autolink=autolink, scope_ids=scope_ids))
+            key, job, args = message
+            outbox.put(key, _attempt(jobs[job], *args))
     except (OSError, EOFError):     # the build stopped early
         pass
     outbox.close()
 
 
-class ScanPool:
-    """scan_html for each submitted page, in one forked process; results() collects them all."""
+class PagePool:
+    """Jobs on pages (`jobs`: name -> function; the worker inherits the functions, nothing is pickled) done in
+    one forked process in the order they are submitted; results() collects them all."""
 
-    def __init__(self, index: TermIndex) -> None:
-        self.index = index
-        self.process, self.requests, self.results_from = _fork(_scan_pages, index)
-        self.pending: dict[str, tuple[str, bool, set[str] | None]] = {}
+    def __init__(self, jobs: dict[str, Callable]) -> None:
+        self.jobs = jobs
+        self.process, self.requests, self.results_from = _fork(_do_jobs, jobs)
+        self.pending: dict[object, tuple[str, tuple]] = {}
 
-    def submit(self, key: str, html: str, autolink: bool, scope_ids: set[str] | None) -> None:
-        self.pending[key] = (html, autolink, scope_ids)
+    def submit(self, key: object, job: str, *args) -> None:
+        self.pending[key] = (job, args)
         try:
-            self.requests.send((key, html, autolink, scope_ids))
-        except (OSError, ValueError):   # the worker is gone: results() scans the page here
+            self.requests.send((key, job, args))
+        except (OSError, ValueError):   # the worker is gone: results() does the job here
             pass
 
-    def results(self) -> dict[str, tuple[str, PageScan]]:
-        """Every submitted page's (HTML, scan), in submission order; then the worker stops."""
+    def results(self) -> dict[object, object]:
+        """Every submitted job's result, in submission order; then the worker stops."""
         done = {}
         try:
             self.requests.send(None)
@@ -144,10 +144,9 @@ class ScanPool:
         except (OSError, EOFError, ValueError):
             pass
         results = {}
-        for key, (html, autolink, scope_ids) in self.pending.items():
+        for key, (job, args) in self.pending.items():
             result = done.get(key, FAILED)
-            results[key] = scan_html(html, self.index, autolink=autolink, scope_ids=scope_ids) \
-                if _failed(result) else result
+            results[key] = self.jobs[job](*args) if _failed(result) else result
         self.close()
         return results
 
