@@ -154,10 +154,12 @@ def terms_letter_html(wanted: str, backlinks: Backlinks, base: PageInfo) -> str:
         name = _a(link(glossary.url, term.id, base.url), term.term, "xref xref-term") if glossary else esc(term.term)
         groups = []
         for page, mentions in backlinks.by_term.get(term.id, []):
+            # One link per mention, the first one named after its page: "Chapter 3: Section, ¶4"
             prefix = page_prefix(page.url, base.url)  # once per page, not once per mention
-            labels = [_a(f"{prefix}#{m.anchor}", f"¶{m.paragraph}" if m.paragraph else
-                         (m.section or str(i + 1))) for i, m in enumerate(mentions)]
-            groups.append(f"<li>{_a(prefix or './', backlinks.labels[page.src])}: {', '.join(labels)}</li>")
+            labels = [f"¶{m.paragraph}" if m.paragraph else (m.section or str(i + 1)) for i, m in enumerate(mentions)]
+            labels[0] = f"{backlinks.labels[page.src]}: {labels[0]}"
+            links = [_a(f"{prefix}#{m.anchor}", label) for m, label in zip(mentions, labels)]
+            groups.append(f"<li>{', '.join(links)}</li>")
         where = f"<ul>{''.join(groups)}</ul>" if groups else '<p class="xref-none">not yet mentioned</p>'
         items.append(f'<li class="xref-index-term">{name} <span class="xref-short">{esc(term.short)}</span>{where}</li>')
     return f'<ul class="xref-index">{"".join(items)}</ul>'
