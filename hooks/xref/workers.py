@@ -9,8 +9,9 @@ the next page changes:
   on_env has them, a process forked from the build works through the pages in build order and streams the
   results back, ahead of MkDocs, which renders the theme around each page meanwhile.
 Each worker is one process with two pipes and no thread in the build's process (a thread there would compete
-with MkDocs for the interpreter); in the worker a thread sends the results, so its work runs ahead. A page whose work fails in the worker is done again in this process: a worker
-problem can slow a build down but never change its output.
+with MkDocs for the interpreter); in the worker a thread sends the results, so its work runs ahead. A page whose
+work fails in the worker is done again in this process: a worker problem can slow a build down but never change
+its output.
 """
 from __future__ import annotations
 
@@ -19,7 +20,6 @@ import os
 import queue
 import threading
 from collections.abc import Callable
-
 
 # Below this many pages, starting a worker costs more than it saves.
 MIN_PAGES = 100
@@ -94,9 +94,9 @@ class _Outbox:
         self.thread.join()
 
 
-def _attempt(function: Callable, *args, **kwargs):
+def _attempt(function: Callable, *args):
     try:
-        return function(*args, **kwargs)
+        return function(*args)
     except Exception:       # noqa: BLE001 - the build process does this page again and reports what it finds
         return FAILED
 
