@@ -40,6 +40,12 @@ def test_other_settings_are_refused_with_what_to_write(setting):
         worker_count(setting, 10, "build")
 
 
+def test_no_worker_where_processes_cannot_be_forked(monkeypatch):
+    monkeypatch.setattr("xref.workers.multiprocessing.get_all_start_methods", lambda: ["spawn"])
+    assert worker_count(1, 5_000, "build") == 0
+    assert worker_count("auto", 5_000, "build") == 0
+
+
 def test_no_fork_while_another_thread_runs(monkeypatch):
     monkeypatch.setattr("xref.workers.threading.active_count", lambda: 2)
     assert worker_count(1, 5_000, "build") == 0

@@ -29,8 +29,8 @@ FAILED = "xref-worker-failed"   # what a worker sends for a page whose work rais
 def worker_count(setting: object, pages: int, command: str | None) -> int:
     """1 when the build hands its per-page work to a worker process, else 0. `setting` is extra.xref.workers:
     0, 1, or "auto": a worker for a `mkdocs build` of at least MIN_PAGES pages on a machine with two or more
-    cores (one worker keeps well ahead of MkDocs). Always 0 while this process runs another thread: a fork
-    copies none of them (`mkdocs serve` runs some)."""
+    cores (one worker keeps well ahead of MkDocs). Always 0 where processes cannot be forked, and while this
+    process runs another thread: a fork copies none of them (`mkdocs serve` runs some)."""
     if setting in (None, "", "auto"):
         wanted = 1 if command == "build" and pages >= MIN_PAGES and (os.cpu_count() or 1) >= 2 else 0
     elif setting in (0, 1) and not isinstance(setting, bool):
@@ -38,7 +38,8 @@ def worker_count(setting: object, pages: int, command: str | None) -> int:
     else:
         raise ValueError(f"extra.xref.workers must be 'auto', 0 (all work in the build's process) or 1 "
                          f"(a worker process), not {setting!r}")
-    return wanted if threading.active_count() == 1 else 0
+    can_fork = "fork" in multiprocessing.get_all_start_methods()   # not on Windows
+    return wanted if can_fork and threading.active_count() == 1 else 0
 
 
 def _fork(target: Callable, *args) -> tuple[object, object, object]:
