@@ -242,7 +242,6 @@ class Engine:
 
     def _record_scan(self, page: PageInfo, scan) -> None:
         page.mentions, page.references, page.headings = scan.mentions, scan.references, scan.headings
-        page.scanned = True
 
     def _collect_scans(self) -> None:
         if self.pool is None:

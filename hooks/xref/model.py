@@ -106,7 +106,6 @@ class PageInfo:
     headings: dict[str, str] = field(default_factory=dict)
     mentions: list[Mention] = field(default_factory=list)
     references: list[Reference] = field(default_factory=list)
-    scanned: bool = False
 
     @property
     def id(self) -> str:

@@ -60,16 +60,15 @@ def inline_children(box):
     return [child for child in box.children if child.is_in_normal_flow()]
 
 
-def number_boxes(line) -> list:
-    found, pending = [], [line]
+def text_boxes(line):
+    """Every text box on `line`, inside inline boxes too."""
+    pending = [line]
     while pending:
         box = pending.pop()
         if isinstance(box, boxes.TextBox):
-            if target_of(box) is not None:
-                found.append(box)
+            yield box
         elif isinstance(box, (boxes.LineBox, boxes.InlineBox)):
             pending.extend(inline_children(box))
-    return found
 
 
 def spaces(text: str) -> int:
@@ -136,29 +135,9 @@ def right_align(box, text: str) -> None:
     box.position_x -= grown
 
 
-def is_justified(line) -> bool:
-    pending = [line]
-    while pending:
-        box = pending.pop()
-        if isinstance(box, boxes.TextBox):
-            if box.justification_spacing:
-                return True
-        elif isinstance(box, (boxes.LineBox, boxes.InlineBox)):
-            pending.extend(inline_children(box))
-    return False
-
-
-def count_spaces(box) -> int:
-    if isinstance(box, boxes.TextBox):
-        return spaces(box.text)
-    if isinstance(box, (boxes.LineBox, boxes.InlineBox)):
-        return sum(count_spaces(child) for child in inline_children(box))
-    return 0
-
-
 def fill_line(line, pages: dict[str, int], digits: int) -> None:
     texts = {}
-    for box in number_boxes(line):
+    for box in [box for box in text_boxes(line) if target_of(box) is not None]:
         if placeholder(digits) not in box.text:     # the part of "(p. 00)" before a line break
             continue
         text = numbered_text(box, pages, digits)
@@ -168,9 +147,9 @@ def fill_line(line, pages: dict[str, int], digits: int) -> None:
             texts[id(box)] = text
     if not texts:
         return
-    justified = is_justified(line)
+    justified = any(box.justification_spacing for box in text_boxes(line))
     shrink = -widen(line, texts, 0.0)
-    if justified and shrink > 0.01 and (count := count_spaces(line)):
+    if justified and shrink > 0.01 and (count := sum(spaces(box.text) for box in text_boxes(line))):
         widen(line, {}, shrink / count)
 
 
