@@ -4,7 +4,7 @@ Build order in MkDocs 1.6: on_config, then every page's on_page_markdown and on_
 (all pages done, nothing written yet: every problem is raised there, together), then per page on_page_context,
 where placeholders are resolved before Material's search plugin indexes the page.
 Options (mkdocs.yml, paths relative to it): extra: xref: {essay, edition, glossary, bibliography, essay_url,
-workers}; with workers, on_page_content hands the page to a worker process and on_page_context takes back its
+workers}; with a worker, on_page_content hands the page to a worker process and on_page_context takes back its
 final HTML (xref/workers.py).
 """
 from __future__ import annotations
@@ -86,8 +86,7 @@ def on_env(env, config, files):
     if _engine.finish():
         _engine.close()
         raise PluginError(_engine.report())
-    _engine.start_finalizing([(file.src_uri, file.page.content or "") for file in files.documentation_pages()
-                              if file.page is not None])
+    _engine.start_finalizing([file.src_uri for file in files.documentation_pages() if file.page is not None])
     return env
 
 

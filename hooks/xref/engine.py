@@ -3,19 +3,23 @@
 The MkDocs adapter calls, in build order: Engine.load (on_config), start_workers (on_files), page_markdown
 (on_page_markdown), page_html (on_page_content), finish (on_env: all problems, raised together), start_finalizing
 (on_env), final_html (on_page_context), close (at the end).
+With a worker process (workers.py), the worker runs this class's per-page methods on its copy of the engine,
+forked at start_workers: _source_problems and _scan_and_keep while MkDocs renders, then _finalize_in_order from
+a snapshot of what this process found (_snapshot). This process keeps only what its checks need.
 """
 from __future__ import annotations
 
 import html
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
 
 from . import render
 from .bibliography import load_bibliography
 from .essay import Essay, corrections_html, load_edition, parse_essay, quote_html
 from .glossary import load_glossary
-from .htmlpass import TermIndex, scan_html
+from .htmlpass import PageScan, TermIndex, scan_html
 from .markdown_pass import Handlers, transform
 from .model import Figure, PageInfo, Problem, Quote
 from .page_checks import data_file_problems, source_problems
@@ -83,11 +87,12 @@ class Engine:
         self.figure_html: dict[str, str] = {}
         self.documents: set[str] = set()  # every Markdown page of the build, by source path (set from on_files)
         self.backlinks: render.Backlinks | None = None
+        self.edges = None                           # in the worker: render.page_edges, as the build found them
         self._docs_label: str | None = None        # docs_dir as problems name it (_file_label)
-        self.workers = 0                            # worker processes (start_workers)
-        self.pool = None                            # a workers.PagePool while pages are checked and scanned elsewhere
-        self.finalizer = None                       # a workers.FinalizePool once every page is scanned
-        self.scanned_html: dict[str, str] = {}      # pages scanned by the pool, until finalize takes them
+        self.worker = None                          # a workers.Worker doing the per-page work, if any
+        self.unscanned: dict[str, str] = {}         # with a worker: each page's HTML as it was sent to be scanned
+        self.scans: dict[str, PageScan] = {}      # in the worker: each page's scan, for the final pass
+        self.scanned_html: dict[str, str] = {}      # pages scanned elsewhere or earlier, until finalize takes them
 
     @classmethod
     def load(cls, config_file: str, docs_dir: str, options: dict | None, site_name: str = "",
@@ -105,8 +110,8 @@ class Engine:
         page = PageInfo(src=src, url=url, file=file, raw=raw, offset=offset, meta=dict(meta or {}),
                         title=str((meta or {}).get("title") or ""))
         self.registry.pages[src] = page
-        if self.pool is not None:       # checked on another core; the problems are collected in finish()
-            self.pool.submit(("check", src), "check", raw, file, src, bool(meta))
+        if self.worker is not None:     # checked on another core; the problems are collected in finish()
+            self.worker.submit(("check", src), "check", raw, file, src, bool(meta))
         else:
             self.log.extend(self._source_problems(raw, file, src, bool(meta)))
         figures = iter(range(1, 10_000))
@@ -202,71 +207,84 @@ class Engine:
     # --- on_page_content ------------------------------------------------------------------------------------
 
     def start_workers(self, count: int) -> None:
-        """With count 1, check and scan pages in a worker process from now on, and finalize them in one
-        (workers.py); 0 keeps all work in this process."""
-        self.workers = count
-        if count > 0 and self.pool is None:
-            from .workers import PagePool
-            self.pool = PagePool({"check": self._source_problems, "scan": self._scan})
-
-    def start_finalizing(self, pages: list[tuple[str, str]]) -> None:
-        """After finish() found no problem: compute each page's final HTML ahead of time, in build order, in a
-        worker (when workers are on). `pages`: (src, HTML) of every page, as final_html will be given them."""
-        if self.workers > 0 and self.finalizer is None:
-            from .workers import FinalizePool
-            self.finalizer = FinalizePool(self, pages)
-
-    def final_html(self, src: str, content: str) -> tuple[str, str]:
-        """finalize_pair, from the worker when start_finalizing sent the page there."""
-        if self.finalizer is not None:
-            return self.finalizer.result(src, content)
-        return self.finalize_pair(src, content)
+        """With count 1, do the per-page work in a worker process from now on (workers.py); 0 keeps all work
+        in this process."""
+        if count > 0 and self.worker is None:
+            from .workers import Worker
+            self.worker = Worker({"check": self._source_problems, "scan": self._scan_and_keep,
+                                  "finalize": self._finalize_in_order})
 
     def page_html(self, src: str, content: str, title: str = "") -> str:
         page = self.registry.pages[src]
         page.title = page.title or title
-        autolink = page.kind in ("page", "glossary") and page.meta.get("autolink", True) is not False
-        scope = set(self.terms) if page.kind == "glossary" else None
-        if self.pool is not None:       # the scan runs on another core; its HTML replaces the page in finalize
-            self.pool.submit(("scan", src), "scan", content, autolink, scope)
+        if self.worker is not None:     # scanned on another core, which also makes the final HTML from it
+            self.unscanned[src] = content
+            self.worker.submit(("scan", src), "scan", src, content, *self._scan_options(page))
             return content
-        content, scan = self._scan(content, autolink, scope)
+        content, scan = self._scan(content, *self._scan_options(page))
         self._record_scan(page, scan)
         return content
+
+    def _scan_options(self, page: PageInfo) -> tuple[bool, set[str] | None]:
+        """Whether the page gets autolinks, and which terms a [[term:…]] may name without linking away."""
+        autolink = page.kind in ("page", "glossary") and page.meta.get("autolink", True) is not False
+        return autolink, set(self.terms) if page.kind == "glossary" else None
 
     def _source_problems(self, raw: str, file: str, src: str, front_matter_read: bool) -> list[Problem]:
         return source_problems(raw, file, src, self.documents, front_matter_read=front_matter_read)
 
-    def _scan(self, content: str, autolink: bool, scope: set[str] | None):
+    def _scan(self, content: str, autolink: bool, scope: set[str] | None) -> tuple[str, PageScan]:
         return scan_html(content, self.index, autolink=autolink, scope_ids=scope)
 
-    def _record_scan(self, page: PageInfo, scan) -> None:
+    def _scan_and_keep(self, src: str, content: str, autolink: bool, scope: set[str] | None):
+        """In the worker: scan a page and keep the result for the final pass; the build's checks need only its
+        references and headings."""
+        self.scanned_html[src], self.scans[src] = self._scan(content, autolink, scope)
+        return self.scans[src].references, self.scans[src].headings
+
+    def _record_scan(self, page: PageInfo, scan: PageScan) -> None:
         page.mentions, page.references, page.headings = scan.mentions, scan.references, scan.headings
 
-    def _collect_scans(self) -> None:
-        if self.pool is None:
-            return
-        for (job, src), result in self.pool.results().items():
+    def _collect_from_worker(self) -> None:
+        """The worker's check results and the references and headings of each page it scanned. If any scan
+        failed there, the worker stops and every page is scanned here."""
+        from .workers import failed
+        lost = False
+        for (job, src), result in self.worker.collect().items():
+            page = self.registry.pages[src]
             if job == "check":
-                self.log.extend(result)
+                self.log.extend(self._source_problems(page.raw, page.file, src, bool(page.meta))
+                                if failed(result) else result)
+            elif failed(result):
+                lost = True
             else:
-                content, scan = result
-                self._record_scan(self.registry.pages[src], scan)
-                self.scanned_html[src] = content
-        self.pool = None
+                page.references, page.headings = result
+        if lost:
+            self._work_here()
+
+    def _work_here(self) -> None:
+        """Stop the worker and scan every page in this process, for a final pass here (a worker problem can
+        slow a build down but never change its output)."""
+        self.worker.close()
+        self.worker = None
+        for src, content in self.unscanned.items():
+            page = self.registry.pages[src]
+            self.scanned_html[src], scan = self._scan(content, *self._scan_options(page))
+            self._record_scan(page, scan)
+        self.backlinks = None
 
     def close(self) -> None:
-        """Stop the workers, if any (a failed build, or the end of one)."""
-        for pool in (self.pool, self.finalizer):
-            if pool is not None:
-                pool.close()
-        self.pool = self.finalizer = None
+        """Stop the worker, if any (a failed build, or the end of one)."""
+        if self.worker is not None:
+            self.worker.close()
+            self.worker = None
 
     # --- on_env ---------------------------------------------------------------------------------------------
 
     def finish(self) -> list[Problem]:
         """Every problem of the build; empty when it may be published."""
-        self._collect_scans()
+        if self.worker is not None:
+            self._collect_from_worker()
         self.registry.freeze()
         self._check_page_ids()
         self._check_quotes()
@@ -328,6 +346,42 @@ class Engine:
 
     # --- on_page_context ------------------------------------------------------------------------------------
 
+    def start_finalizing(self, order: list[str]) -> None:
+        """After finish() found no problem: with a worker, it makes each page's final HTML ahead of time, in
+        `order` (the pages' source paths in build order)."""
+        if self.worker is not None:
+            self.worker.stream("finalize", self._snapshot(), order)
+
+    def _snapshot(self) -> tuple:
+        """What the worker needs from this process for the final pass: what on_page_markdown found, and the
+        links between pages (this process resolved every reference for its checks; the worker would again)."""
+        pages = {src: replace(page, raw="", references=[], headings={}) for src, page in self.registry.pages.items()}
+        registry = self.registry
+        return pages, registry.figures, registry.quotes, registry.special, self.figure_html, render.page_edges(registry)
+
+    def _finalize_in_order(self, snapshot: tuple, order: list[str]):
+        """In the worker: take the snapshot and its own scans, and return the final pass of each page as
+        (src, task) pairs in build order."""
+        pages, figures, quotes, special, self.figure_html, self.edges = snapshot
+        for src, page in pages.items():
+            self._record_scan(page, self.scans[src])
+        self.registry.adopt(pages, figures, quotes, special)
+        self.backlinks = None
+        return ((src, partial(self.finalize_pair, src, self.scanned_html.get(src, ""))) for src in order)
+
+    def final_html(self, src: str, content: str) -> tuple[str, str]:
+        """finalize_pair, from the worker when there is one. If the worker failed, or the page changed since
+        it was scanned, this process takes over the rest of the build."""
+        if self.worker is not None and src in self.unscanned:
+            from .workers import failed
+            if content is self.unscanned[src] or content == self.unscanned[src]:
+                result = self.worker.result(src)
+                if not failed(result):
+                    return result
+            self.unscanned[src] = content
+            self._work_here()
+        return self.finalize_pair(src, content)
+
     def finalize_pair(self, src: str, content: str) -> tuple[str, str]:
         """Resolve placeholders and slots, and end chapters with related reading. Returns (the page's final
         HTML, the text a search index should read). The second has the engine's links as
@@ -337,7 +391,7 @@ class Engine:
         if page is None:
             return content, content
         if self.backlinks is None:
-            self.backlinks = render.Backlinks(self.registry)
+            self.backlinks = render.Backlinks(self.registry, self.edges)
         content = self.scanned_html.pop(src, content)
         slots: dict[str, str] = {}
 

@@ -36,6 +36,13 @@ class Registry:
         backlinks and the final pass each ask for every reference)."""
         self._resolved = {}
 
+    def adopt(self, pages: dict[str, PageInfo], figures: dict[str, list[Figure]], quotes: dict[int, list[Quote]],
+              special: dict[str, str]) -> None:
+        """Take what another process's registry found (a worker's final pass), and freeze."""
+        self.pages, self.figures, self.quotes, self.special = pages, figures, quotes, special
+        self._by_id_size = -1
+        self.freeze()
+
     def by_id(self) -> dict[str, PageInfo]:
         """Pages by front-matter id; cached once all pages are known (the first page with an id wins)."""
         if getattr(self, "_by_id_size", -1) != len(self.pages):

@@ -81,7 +81,8 @@ def _a(href: str, text: str, cls: str = "") -> str:
 class Backlinks:
     """Who mentions, cites and refers to what: computed once, after every page has been scanned."""
 
-    def __init__(self, registry: Registry) -> None:
+    def __init__(self, registry: Registry, edges: Counter | None = None) -> None:
+        """`edges`: page_edges(registry), when they were computed elsewhere."""
         self.registry = registry
         pages = [p for p in registry.pages.values() if p.kind == "page"]  # generated pages are not backlinks
         self.pages = sorted(pages, key=lambda p: (p.chapter is None, p.chapter or 0, p.label.casefold()))
@@ -105,7 +106,7 @@ class Backlinks:
             for ref in page.references:
                 if ref.kind == "src":
                     self.citations[ref.target].append((page, ref))
-        self.edges = page_edges(registry)
+        self.edges = page_edges(registry) if edges is None else edges
         self.referrers: dict[str, set[str]] = defaultdict(set)
         self.neighbours: dict[str, set[str]] = defaultdict(set)
         for (src, dst) in self.edges:
@@ -149,16 +150,24 @@ def mentioned_in_html(term_id: str, backlinks: Backlinks, base: PageInfo) -> str
 def terms_letter_html(wanted: str, backlinks: Backlinks, base: PageInfo) -> str:
     registry = backlinks.registry
     glossary = registry.special_page("glossary")
+    prefixes: dict[str, str] = {}
     items = []
     for term in backlinks.terms_by_letter().get(wanted, []):
         name = _a(link(glossary.url, term.id, base.url), term.term, "xref xref-term") if glossary else esc(term.term)
         groups = []
         for page, mentions in backlinks.by_term.get(term.id, []):
-            # One link per mention, the first one named after its page: "Chapter 3: Section, ¶4"
-            prefix = page_prefix(page.url, base.url)  # once per page, not once per mention
-            labels = [f"¶{m.paragraph}" if m.paragraph else (m.section or str(i + 1)) for i, m in enumerate(mentions)]
-            labels[0] = f"{backlinks.labels[page.src]}: {labels[0]}"
-            links = [_a(f"{prefix}#{m.anchor}", label) for m, label in zip(mentions, labels)]
+            # One link per mention, the first one named after its page: "Chapter 3: Section, ¶4". The index
+            # links every mention of every term (tens of thousands on a large handbook): hrefs are escaped in
+            # two parts, the page's once (escaping is per character: the result is the same).
+            prefix = prefixes.get(page.src)
+            if prefix is None:
+                prefix = prefixes[page.src] = esc(page_prefix(page.url, base.url))
+            links = []
+            for number, mention in enumerate(mentions, 1):
+                label = f"¶{mention.paragraph}" if mention.paragraph else (mention.section or str(number))
+                if number == 1:
+                    label = f"{backlinks.labels[page.src]}: {label}"
+                links.append(f'<a href="{prefix}#{esc(mention.anchor)}">{esc(label)}</a>')
             groups.append(f"<li>{', '.join(links)}</li>")
         where = f"<ul>{''.join(groups)}</ul>" if groups else '<p class="xref-none">not yet mentioned</p>'
         items.append(f'<li class="xref-index-term">{name} <span class="xref-short">{esc(term.short)}</span>{where}</li>')

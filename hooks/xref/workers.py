@@ -1,29 +1,31 @@
 """The engine's per-page work in a worker process, on a core MkDocs leaves idle.
 
-MkDocs builds pages one after another on one core, and the engine's two per-page steps depend on nothing that
-the next page changes:
-- PagePool: the checks of a page's source (page_checks) and htmlpass.scan_html (autolinks, [[…]] tokens) need
-  only the page and the glossary. Each page is sent to the worker when MkDocs has read it and again when its
-  HTML is ready; the results are collected in on_env, before anything reads them.
-- FinalizePool: Engine.finalize_pair (links, generated lists, related reading) needs every page's scan. Once
-  on_env has them, a process forked from the build works through the pages in build order and streams the
-  results back, ahead of MkDocs, which renders the theme around each page meanwhile.
-Each worker is one process with two pipes and no thread in the build's process (a thread there would compete
-with MkDocs for the interpreter); in the worker a thread sends the results, so its work runs ahead. A page whose
-work fails in the worker is done again in this process: a worker problem can slow a build down but never change
-its output.
+MkDocs builds pages one after another on one core. The engine's per-page work depends on nothing that the
+next page changes, so one process forked at the start of the build (Worker) does it meanwhile, in order:
+- while MkDocs renders: the checks of each page's source, and the scan of its HTML (autolinks, [[…]] tokens),
+  which the worker keeps; the build collects what it needs for its checks in on_env (collect());
+- after on_env: each page's final HTML, in build order, from the scans it kept (stream()); the build reads them
+  when MkDocs reaches each page, and the worker is ahead by then.
+One process with two pipes and no thread in the build's process (a thread there would compete with MkDocs for
+the interpreter); in the worker a thread sends the results, so its work runs ahead. The worker was forked from
+the build: it inherits the job functions and the state they work on, and what a job changes there stays there,
+for the later jobs. Work that fails in the worker is reported as FAILED: the engine then does it itself, so a
+worker problem can slow a build down but never change its output.
 """
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import queue
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 # Below this many pages, starting a worker costs more than it saves.
 MIN_PAGES = 100
-FAILED = "xref-worker-failed"   # what a worker sends for a page whose work raised
+FAILED = "xref-worker-failed"   # the result of work that raised in the worker, or that it never sent
+_MARK = "xref-worker-mark"       # sent after the results of every job submitted before a collect()
+_STREAM_END = "xref-worker-stream-end"   # sent when a stream has nothing more, or stopped
 
 
 def worker_count(setting: object, pages: int, command: str | None) -> int:
@@ -42,27 +44,8 @@ def worker_count(setting: object, pages: int, command: str | None) -> int:
     return wanted if can_fork and threading.active_count() == 1 else 0
 
 
-def _fork(target: Callable, *args) -> tuple[object, object, object]:
-    """A forked process running target(requests, results, *args), and this side's ends of the two pipes: one to
-    send it requests, one to receive its results. Forked: the worker starts with everything this process has
-    loaded, and nothing is pickled to set it up."""
-    context = multiprocessing.get_context("fork")
-    their_requests, our_requests = context.Pipe(duplex=False)
-    our_results, their_results = context.Pipe(duplex=False)
-    process = context.Process(target=target, args=(their_requests, their_results, *args), daemon=True)
-    process.start()
-    their_requests.close()
-    their_results.close()
-    return process, our_requests, our_results
-
-
-def _stop(process, *connections) -> None:
-    for connection in connections:
-        connection.close()
-    process.join(timeout=5)
-    if process.is_alive():
-        process.kill()
-        process.join()
+def failed(value: object) -> bool:
+    return isinstance(value, str) and value == FAILED
 
 
 class _Outbox:
@@ -87,7 +70,7 @@ class _Outbox:
         except OSError:             # the build stopped early and closed the pipe: nothing to say
             pass
 
-    def put(self, key: str, value: object) -> None:
+    def put(self, key: object, value: object) -> None:
         self.queue.put((key, value))
 
     def close(self) -> None:
@@ -98,97 +81,109 @@ class _Outbox:
 def _attempt(function: Callable, *args):
     try:
         return function(*args)
-    except Exception:       # noqa: BLE001 - the build process does this page again and reports what it finds
+    except Exception:       # noqa: BLE001 - the build process does this work again and reports what it finds
         return FAILED
 
 
-def _failed(value: object) -> bool:
-    return isinstance(value, str) and value == FAILED
+def _stream(outbox: _Outbox, job: Callable[..., Iterable[tuple[object, Callable]]], args: tuple) -> None:
+    try:
+        for key, task in job(*args):
+            outbox.put(key, _attempt(task))
+    except Exception:       # noqa: BLE001 - the stream stops; the build does the rest itself
+        pass
+    outbox.put(_STREAM_END, None)
 
 
-# --- checking and scanning, while MkDocs renders ---------------------------------------------------------------
-
-def _do_jobs(requests, results, jobs: dict[str, Callable]) -> None:
+def _serve(requests, results, jobs: dict[str, Callable], build_ends: tuple) -> None:
+    """The worker's loop: ("job", key, name, args), ("mark",) and ("stream", name, args) messages, until None
+    or until the build closes its end of the pipe."""
+    for connection in build_ends:   # copies made by the fork: while open here, the build's closing goes unseen
+        connection.close()
+    # What the worker inherited lives as long as it does: the cycle collector need not walk it again and again
+    # (walking it would also copy the build's memory pages into the worker).
+    gc.freeze()
     outbox = _Outbox(results)
     try:
         while (message := requests.recv()) is not None:
-            key, job, args = message
-            outbox.put(key, _attempt(jobs[job], *args))
+            if message[0] == "job":
+                _, key, name, args = message
+                outbox.put(key, _attempt(jobs[name], *args))
+            elif message[0] == "mark":
+                outbox.put(_MARK, None)
+            else:
+                _, name, args = message
+                _stream(outbox, jobs[name], args)
     except (OSError, EOFError):     # the build stopped early
         pass
     outbox.close()
 
 
-class PagePool:
-    """Jobs on pages (`jobs`: name -> function; the worker inherits the functions, nothing is pickled) done in
-    one forked process in the order they are submitted; results() collects them all."""
+class Worker:
+    """One forked process doing jobs (`jobs`: name -> function) in the order they are sent."""
 
     def __init__(self, jobs: dict[str, Callable]) -> None:
-        self.jobs = jobs
-        self.process, self.requests, self.results_from = _fork(_do_jobs, jobs)
-        self.pending: dict[object, tuple[str, tuple]] = {}
+        context = multiprocessing.get_context("fork")   # the worker starts with everything loaded; nothing pickled
+        their_requests, self.requests = context.Pipe(duplex=False)
+        self.results_from, their_results = context.Pipe(duplex=False)
+        self.process = context.Process(target=_serve, daemon=True,
+                                       args=(their_requests, their_results, jobs, (self.requests, self.results_from)))
+        self.process.start()
+        their_requests.close()
+        their_results.close()
+        self.pending: list[object] = []          # keys of jobs submitted since the last collect()
+        self.arrived: dict[object, object] = {}
+        self.gone = False                        # the worker ended, or a pipe broke: nothing more will come
+
+    def _send(self, message: tuple) -> None:
+        if not self.gone:
+            try:
+                self.requests.send(message)
+            except (OSError, ValueError):
+                self.gone = True
+
+    def _receive_until(self, *keys: object) -> None:
+        while not self.gone and not any(key in self.arrived for key in keys):
+            try:
+                item = self.results_from.recv()
+            except (OSError, EOFError, ValueError):
+                item = _Outbox.END
+            if item == _Outbox.END:
+                self.gone = True
+            else:
+                self.arrived[item[0]] = item[1]
 
     def submit(self, key: object, job: str, *args) -> None:
-        self.pending[key] = (job, args)
-        try:
-            self.requests.send((key, job, args))
-        except (OSError, ValueError):   # the worker is gone: results() does the job here
-            pass
+        """Start job(*args) in the worker; its result is collected with the others by collect()."""
+        self.pending.append(key)
+        self._send(("job", key, job, args))
 
-    def results(self) -> dict[object, object]:
-        """Every submitted job's result, in submission order; then the worker stops."""
-        done = {}
-        try:
-            self.requests.send(None)
-            while (item := self.results_from.recv()) != _Outbox.END:
-                done[item[0]] = item[1]
-        except (OSError, EOFError, ValueError):
-            pass
-        results = {}
-        for key, (job, args) in self.pending.items():
-            result = done.get(key, FAILED)
-            results[key] = self.jobs[job](*args) if _failed(result) else result
-        self.close()
+    def collect(self) -> dict[object, object]:
+        """The result of each job submitted since the last collect (FAILED where it raised or never came), in
+        the order they were submitted. The worker goes on."""
+        self._send(("mark",))
+        self._receive_until(_MARK)
+        self.arrived.pop(_MARK, None)
+        results = {key: self.arrived.pop(key, FAILED) for key in self.pending}
+        self.pending = []
         return results
 
-    def close(self) -> None:
-        self.pending = {}
-        _stop(self.process, self.requests, self.results_from)
+    def stream(self, job: str, *args) -> None:
+        """Run job(*args) in the worker: it returns (key, task) pairs, and each task() is done there and its
+        result kept for result(key)."""
+        self.arrived.pop(_STREAM_END, None)
+        self._send(("stream", job, args))
 
-
-# --- finalizing ----------------------------------------------------------------------------------------------
-
-def _finalize_pages(requests, results, engine, pages: list[tuple[str, str]]) -> None:
-    outbox = _Outbox(results)
-    for src, content in pages:
-        outbox.put(src, _attempt(engine.finalize_pair, src, content))
-    outbox.close()
-
-
-class FinalizePool:
-    """Engine.finalize_pair for `pages` ((src, HTML) in build order), in a process forked from this one now."""
-
-    def __init__(self, engine, pages: list[tuple[str, str]]) -> None:
-        self.engine = engine
-        self.submitted = dict(pages)
-        self.arrived: dict[str, object] = {}
-        self.process, self.requests, self.results_from = _fork(_finalize_pages, engine, pages)
-
-    def result(self, src: str, content: str) -> tuple[str, str]:
-        """The page's (final HTML, search text): the worker's, unless it failed or the page changed since it
-        was handed over."""
-        if self.submitted.pop(src, None) == content:
-            while src not in self.arrived:
-                try:
-                    key, value = self.results_from.recv()
-                except (OSError, EOFError, ValueError):
-                    break
-                self.arrived[key] = value
-        value = self.arrived.pop(src, FAILED)
-        if not self.submitted:
-            self.close()
-        return self.engine.finalize_pair(src, content) if _failed(value) else value
+    def result(self, key: object) -> object:
+        """A streamed task's result, waiting for it; FAILED if it raised, or the stream ended without it."""
+        self._receive_until(key, _STREAM_END)
+        return self.arrived.pop(key, FAILED)
 
     def close(self) -> None:
-        self.submitted = {}
-        _stop(self.process, self.requests, self.results_from)
+        self._send(None)
+        self.gone = True
+        for connection in (self.requests, self.results_from):
+            connection.close()
+        self.process.join(timeout=5)
+        if self.process.is_alive():
+            self.process.kill()
+            self.process.join()
