@@ -83,10 +83,9 @@ def on_page_content(html, page, config, files):
 
 @_timed
 def on_env(env, config, files):
-    if _engine.finish():
+    if _engine.finish([file.src_uri for file in files.documentation_pages() if file.page is not None]):
         _engine.close()
         raise PluginError(_engine.report())
-    _engine.start_finalizing([file.src_uri for file in files.documentation_pages() if file.page is not None])
     return env
 
 

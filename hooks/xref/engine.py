@@ -1,11 +1,12 @@
 """The engine's state for one build: settings, the loaded data, every page's findings, and the final pass.
 
 The MkDocs adapter calls, in build order: Engine.load (on_config), start_workers (on_files), page_markdown
-(on_page_markdown), page_html (on_page_content), finish (on_env: all problems, raised together), start_finalizing
-(on_env), final_html (on_page_context), close (at the end).
+(on_page_markdown), page_html (on_page_content), finish (on_env: all problems, raised together), final_html
+(on_page_context), close (at the end).
 With a worker process (workers.py), the worker runs this class's per-page methods on its copy of the engine,
-forked at start_workers: _source_problems and _scan_and_keep while MkDocs renders, then _finalize_in_order from
-a snapshot of what this process found (_snapshot). This process keeps only what its checks need.
+forked at start_workers: _source_problems and _scan_and_keep while MkDocs renders, then, from on_env,
+_finalize_in_order from a snapshot of what this process found (_snapshot). This process keeps only what its
+checks need.
 """
 from __future__ import annotations
 
@@ -87,11 +88,10 @@ class Engine:
         self.figure_html: dict[str, str] = {}
         self.documents: set[str] = set()  # every Markdown page of the build, by source path (set from on_files)
         self.backlinks: render.Backlinks | None = None
-        self.edges = None                           # in the worker: render.page_edges, as the build found them
         self._docs_label: str | None = None        # docs_dir as problems name it (_file_label)
         self.worker = None                          # a workers.Worker doing the per-page work, if any
         self.unscanned: dict[str, str] = {}         # with a worker: each page's HTML as it was sent to be scanned
-        self.scans: dict[str, PageScan] = {}      # in the worker: each page's scan, for the final pass
+        self.scans: dict[str, PageScan] = {}        # in the worker: each page's scan, for the final pass
         self.scanned_html: dict[str, str] = {}      # pages scanned elsewhere or earlier, until finalize takes them
 
     @classmethod
@@ -245,12 +245,13 @@ class Engine:
     def _record_scan(self, page: PageInfo, scan: PageScan) -> None:
         page.mentions, page.references, page.headings = scan.mentions, scan.references, scan.headings
 
-    def _collect_from_worker(self) -> None:
-        """The worker's check results and the references and headings of each page it scanned. If any scan
-        failed there, the worker stops and every page is scanned here."""
+    def _collect_from_worker(self, order: list[str]) -> None:
+        """The worker's check results and the references and headings of each page it scanned; meanwhile the
+        worker starts the final pass of the pages in `order`, expecting the checks to pass (if they fail, it
+        is stopped). If any scan failed there, the worker stops and every page is scanned here."""
         from .workers import failed
         lost = False
-        for (job, src), result in self.worker.collect().items():
+        for (job, src), result in self.worker.collect(then=("finalize", self._snapshot(), order)).items():
             page = self.registry.pages[src]
             if job == "check":
                 self.log.extend(self._source_problems(page.raw, page.file, src, bool(page.meta))
@@ -281,10 +282,11 @@ class Engine:
 
     # --- on_env ---------------------------------------------------------------------------------------------
 
-    def finish(self) -> list[Problem]:
-        """Every problem of the build; empty when it may be published."""
+    def finish(self, order: list[str] = ()) -> list[Problem]:
+        """Every problem of the build; empty when it may be published. `order`: the source paths of the pages in
+        build order, for a worker to make their final HTML ahead of final_html."""
         if self.worker is not None:
-            self._collect_from_worker()
+            self._collect_from_worker(list(order))
         self.registry.freeze()
         self._check_page_ids()
         self._check_quotes()
@@ -346,23 +348,15 @@ class Engine:
 
     # --- on_page_context ------------------------------------------------------------------------------------
 
-    def start_finalizing(self, order: list[str]) -> None:
-        """After finish() found no problem: with a worker, it makes each page's final HTML ahead of time, in
-        `order` (the pages' source paths in build order)."""
-        if self.worker is not None:
-            self.worker.stream("finalize", self._snapshot(), order)
-
     def _snapshot(self) -> tuple:
-        """What the worker needs from this process for the final pass: what on_page_markdown found, and the
-        links between pages (this process resolved every reference for its checks; the worker would again)."""
+        """What the worker needs from this process for the final pass: what on_page_markdown found."""
         pages = {src: replace(page, raw="", references=[], headings={}) for src, page in self.registry.pages.items()}
-        registry = self.registry
-        return pages, registry.figures, registry.quotes, registry.special, self.figure_html, render.page_edges(registry)
+        return pages, self.registry.figures, self.registry.quotes, self.registry.special, self.figure_html
 
     def _finalize_in_order(self, snapshot: tuple, order: list[str]):
         """In the worker: take the snapshot and its own scans, and return the final pass of each page as
         (src, task) pairs in build order."""
-        pages, figures, quotes, special, self.figure_html, self.edges = snapshot
+        pages, figures, quotes, special, self.figure_html = snapshot
         for src, page in pages.items():
             self._record_scan(page, self.scans[src])
         self.registry.adopt(pages, figures, quotes, special)
@@ -391,7 +385,7 @@ class Engine:
         if page is None:
             return content, content
         if self.backlinks is None:
-            self.backlinks = render.Backlinks(self.registry, self.edges)
+            self.backlinks = render.Backlinks(self.registry)
         content = self.scanned_html.pop(src, content)
         slots: dict[str, str] = {}
 

@@ -81,8 +81,7 @@ def _a(href: str, text: str, cls: str = "") -> str:
 class Backlinks:
     """Who mentions, cites and refers to what: computed once, after every page has been scanned."""
 
-    def __init__(self, registry: Registry, edges: Counter | None = None) -> None:
-        """`edges`: page_edges(registry), when they were computed elsewhere."""
+    def __init__(self, registry: Registry) -> None:
         self.registry = registry
         pages = [p for p in registry.pages.values() if p.kind == "page"]  # generated pages are not backlinks
         self.pages = sorted(pages, key=lambda p: (p.chapter is None, p.chapter or 0, p.label.casefold()))
@@ -106,7 +105,7 @@ class Backlinks:
             for ref in page.references:
                 if ref.kind == "src":
                     self.citations[ref.target].append((page, ref))
-        self.edges = page_edges(registry) if edges is None else edges
+        self.edges = page_edges(registry)
         self.referrers: dict[str, set[str]] = defaultdict(set)
         self.neighbours: dict[str, set[str]] = defaultdict(set)
         for (src, dst) in self.edges:

@@ -17,6 +17,7 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import os
+import pickle
 import queue
 import threading
 from collections.abc import Callable, Iterable
@@ -44,13 +45,25 @@ def worker_count(setting: object, pages: int, command: str | None) -> int:
     return wanted if can_fork and threading.active_count() == 1 else 0
 
 
+def _send(connection, message: object) -> None:
+    # Plain pickle: Connection.send sets up multiprocessing's own pickler for every message, which costs more
+    # than pickling a page (messages here are tuples of strings, lists and small dataclasses).
+    connection.send_bytes(pickle.dumps(message, pickle.HIGHEST_PROTOCOL))
+
+
+def _receive(connection) -> object:
+    return pickle.loads(connection.recv_bytes())
+
+
 def failed(value: object) -> bool:
     return isinstance(value, str) and value == FAILED
 
 
 class _Outbox:
     """The worker's results, sent by a thread of the worker: its work runs ahead of the build, which reads the
-    results when it needs them (the pipe itself holds only a page or two)."""
+    results when it needs them. The thread sends whatever has queued up as one message: it gets the interpreter
+    only now and then while the worker computes (every 5 ms, Python's switch interval), and one result per turn
+    would fall behind."""
 
     END = (None, None)
 
@@ -63,9 +76,11 @@ class _Outbox:
     def _send(self) -> None:
         try:
             while True:
-                item = self.queue.get()
-                self.connection.send(item)
-                if item == self.END:
+                items = [self.queue.get()]
+                while not self.queue.empty():
+                    items.append(self.queue.get())
+                _send(self.connection, items)
+                if items[-1] == self.END:
                     return
         except OSError:             # the build stopped early and closed the pipe: nothing to say
             pass
@@ -104,7 +119,7 @@ def _serve(requests, results, jobs: dict[str, Callable], build_ends: tuple) -> N
     gc.freeze()
     outbox = _Outbox(results)
     try:
-        while (message := requests.recv()) is not None:
+        while (message := _receive(requests)) is not None:
             if message[0] == "job":
                 _, key, name, args = message
                 outbox.put(key, _attempt(jobs[name], *args))
@@ -118,6 +133,19 @@ def _serve(requests, results, jobs: dict[str, Callable], build_ends: tuple) -> N
     outbox.close()
 
 
+PIPE_BYTES = 1 << 20   # the size Linux lets any user give a pipe: some 40 pages of HTML
+
+
+def _widen(connection) -> None:
+    """Let the pipe hold PIPE_BYTES (where the system allows): with the 64 KiB default, a page's HTML or two
+    fills it, and the build waits whenever the worker is busy with a larger page."""
+    try:
+        import fcntl
+        fcntl.fcntl(connection.fileno(), fcntl.F_SETPIPE_SZ, PIPE_BYTES)
+    except (ImportError, AttributeError, OSError):   # not Linux, or a lower limit: the default size works too
+        pass
+
+
 class Worker:
     """One forked process doing jobs (`jobs`: name -> function) in the order they are sent."""
 
@@ -125,6 +153,8 @@ class Worker:
         context = multiprocessing.get_context("fork")   # the worker starts with everything loaded; nothing pickled
         their_requests, self.requests = context.Pipe(duplex=False)
         self.results_from, their_results = context.Pipe(duplex=False)
+        _widen(self.requests)
+        _widen(their_results)
         self.process = context.Process(target=_serve, daemon=True,
                                        args=(their_requests, their_results, jobs, (self.requests, self.results_from)))
         self.process.start()
@@ -133,34 +163,38 @@ class Worker:
         self.pending: list[object] = []          # keys of jobs submitted since the last collect()
         self.arrived: dict[object, object] = {}
         self.gone = False                        # the worker ended, or a pipe broke: nothing more will come
+        self.streaming = False                   # a stream started and has not ended
 
     def _send(self, message: tuple) -> None:
         if not self.gone:
             try:
-                self.requests.send(message)
+                _send(self.requests, message)
             except (OSError, ValueError):
                 self.gone = True
 
     def _receive_until(self, *keys: object) -> None:
         while not self.gone and not any(key in self.arrived for key in keys):
             try:
-                item = self.results_from.recv()
+                items = _receive(self.results_from)
             except (OSError, EOFError, ValueError):
-                item = _Outbox.END
-            if item == _Outbox.END:
-                self.gone = True
-            else:
-                self.arrived[item[0]] = item[1]
+                items = [_Outbox.END]
+            for key, value in items:
+                self.arrived[key] = value
+                self.streaming = self.streaming and key != _STREAM_END
+            self.gone = items[-1] == _Outbox.END
 
     def submit(self, key: object, job: str, *args) -> None:
         """Start job(*args) in the worker; its result is collected with the others by collect()."""
         self.pending.append(key)
         self._send(("job", key, job, args))
 
-    def collect(self) -> dict[object, object]:
+    def collect(self, then: tuple = ()) -> dict[object, object]:
         """The result of each job submitted since the last collect (FAILED where it raised or never came), in
-        the order they were submitted. The worker goes on."""
+        the order they were submitted. The worker goes on; with `then` = (job, *args), it starts that stream
+        as soon as it has sent these results, while this process reads them and acts on them."""
         self._send(("mark",))
+        if then:
+            self.stream(*then)
         self._receive_until(_MARK)
         self.arrived.pop(_MARK, None)
         results = {key: self.arrived.pop(key, FAILED) for key in self.pending}
@@ -171,6 +205,7 @@ class Worker:
         """Run job(*args) in the worker: it returns (key, task) pairs, and each task() is done there and its
         result kept for result(key)."""
         self.arrived.pop(_STREAM_END, None)
+        self.streaming = True
         self._send(("stream", job, args))
 
     def result(self, key: object) -> object:
@@ -179,6 +214,10 @@ class Worker:
         return self.arrived.pop(key, FAILED)
 
     def close(self) -> None:
+        """Stop the worker: at once if it is still streaming (a failed build wants none of it), else when it
+        has read the end of the requests."""
+        if self.streaming and self.process.is_alive():
+            self.process.kill()
         self._send(None)
         self.gone = True
         for connection in (self.requests, self.results_from):
