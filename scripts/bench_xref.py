@@ -19,6 +19,7 @@ import hashlib
 import os
 import random
 import resource
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -185,9 +186,10 @@ def build(folder: Path, config: str) -> tuple[float, float, float, str]:
     return (*measured, total, parts)
 
 
-def best_of(folder: Path, runs: int) -> dict[str, tuple[float, float, float, str]]:
+def best_of(folder: Path, runs: int) -> tuple[dict[str, tuple[float, float, float, str]], dict[str, list[float]]]:
     """Each configuration built `runs` times, taking turns (a machine that slows down for a minute slows every
-    configuration alike); the lowest CPU and the lowest wall time of each are kept."""
+    configuration alike). Returns the lowest CPU and the lowest wall time of each, and for each the ratios of
+    its wall time to the plain build's of the same turn (sorted)."""
     seen: dict[str, list] = {name: [] for name in CONFIGS}
     for _ in range(runs):
         for name in CONFIGS:
@@ -196,7 +198,8 @@ def best_of(folder: Path, runs: int) -> dict[str, tuple[float, float, float, str
     for name, results in seen.items():
         fastest = min(results, key=lambda r: r[1])
         best[name] = (min(r[0] for r in results), fastest[1], fastest[2], fastest[3])
-    return best
+    paired = {name: sorted(mine[1] / plain[1] for mine, plain in zip(seen[name], seen["plain"])) for name in CONFIGS}
+    return best, paired
 
 
 def main() -> int:
@@ -207,12 +210,12 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=1, help="builds per configuration; the best time is kept")
     args = parser.parse_args()
     sizes = sorted({max(args.pages // 2, ESSAY_PARAGRAPHS), max(args.pages, ESSAY_PARAGRAPHS)})
-    results = {}
+    results, paired = {}, {}
     with tempfile.TemporaryDirectory(prefix="bench-xref-") as tmp:
         for pages in sizes:
             folder = Path(tmp) / f"h{pages}"
             write_handbook(folder, pages, args.terms, args.words)
-            results[pages] = best_of(folder, args.runs)
+            results[pages], paired[pages] = best_of(folder, args.runs)
             links = sum(html.count('class="xref xref-term xref-auto"')
                         for html in (p.read_text(encoding="utf-8")
                                      for p in (folder / "site-engine.yml").glob("part-*/*/index.html")))
@@ -231,6 +234,12 @@ def main() -> int:
             inside, parts = r[name][2], r[name][3]
             print(f"{'':>6} {CONFIGS[name]}: CPU in the engine's hooks in the MkDocs process {inside:.1f} s "
                   f"({inside / plain_cpu:.0%} of plain): {parts}")
+        if args.runs > 1:
+            # Builds of one turn run back to back, under the same load: their ratio varies less than the best
+            # times of configurations picked from different turns.
+            cells = ", ".join(f"{CONFIGS[name]} {statistics.median(ratios):.2f}x ({ratios[0]:.2f}-{ratios[-1]:.2f})"
+                              for name, ratios in paired[pages].items() if name != "plain")
+            print(f"{'':>6} wall time / plain's of the same turn, median (range) of {args.runs} turns: {cells}")
     if len(results) == 2:
         small, large = (results[p] for p in sizes)
         growth = ", ".join(f"{CONFIGS[name]} x{large[name][1] / small[name][1]:.2f}" for name in CONFIGS)

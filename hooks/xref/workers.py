@@ -4,8 +4,9 @@ MkDocs builds pages one after another on one core. The engine's per-page work de
 next page changes, so one process forked at the start of the build (Worker) does it meanwhile, in order:
 - while MkDocs renders: the checks of each page's source, and the scan of its HTML (autolinks, [[…]] tokens),
   which the worker keeps; the build collects what it needs for its checks in on_env (collect());
-- after on_env: each page's final HTML, in build order, from the scans it kept (stream()); the build reads them
-  when MkDocs reaches each page, and the worker is ahead by then.
+- from then on: each page's final HTML, in build order, from the scans it kept (a stream, started by collect()
+  so that the worker begins while the build runs its checks); the build reads each page's when MkDocs reaches
+  it, and the worker is ahead by then.
 One process with two pipes and no thread in the build's process (a thread there would compete with MkDocs for
 the interpreter); in the worker a thread sends the results, so its work runs ahead. The worker was forked from
 the build: it inherits the job functions and the state they work on, and what a job changes there stays there,
