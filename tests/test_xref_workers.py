@@ -228,3 +228,21 @@ def test_a_page_changed_after_its_scan_is_finalized_from_the_change(tmp_path, mo
     assert results[0] == results[1]
     assert {k: v for k, v in results[1].items() if k != "about/index.html" and "search" not in k} == \
            {k: v for k, v in reference_site.items() if k != "about/index.html" and "search" not in k}
+
+
+def test_a_check_failing_in_the_worker_is_done_here_and_still_fails_the_build(tmp_path, monkeypatch, caplog):
+    from mkdocs.exceptions import Abort
+
+    from test_xref_integration import fixture_with_workers
+    from xref.engine import Engine
+
+    project = fixture_with_workers(tmp_path, 1)
+    chapter = project / "docs" / "chapters" / "hive.md"
+    chapter.write_text(chapter.read_text(encoding="utf-8") + "\nSee [this](nowhere.md).\n", encoding="utf-8")
+    monkeypatch.setattr(Engine, "_source_problems", only_in_the_worker(Engine._source_problems))
+    checked_here = spy(monkeypatch, Engine, "_source_problems")
+    with pytest.raises(Abort):
+        build_in_this_process(project, tmp_path / "site", monkeypatch)
+    assert "the link to 'nowhere.md' leads to no page" in caplog.text
+    assert len(checked_here) >= 8        # every page's check failed in the worker and was done here
+    assert not (tmp_path / "site" / "chapters").exists()
