@@ -68,10 +68,8 @@ def on_files(files, config):
 @_timed
 def on_page_markdown(markdown, page, config, files):
     markdown = _engine.page_markdown(page.file.src_uri, page.url, page.file.content_string, markdown, page.meta)
-    if _engine.page_kind(page.file.src_uri) == "terms":
-        # The index of terms is links to other pages: searching it finds nothing the glossary and chapters do
-        # not, and on a large handbook it is the biggest page by far (Material reads this front-matter key).
-        page.meta.setdefault("search", {"exclude": True})
+    if not _engine.searchable(page.file.src_uri):
+        page.meta.setdefault("search", {"exclude": True})   # Material's search reads this front-matter key
     return markdown
 
 

@@ -197,6 +197,22 @@ def test_fixture_search_indexes_the_text_of_autolinked_words(fixture_site):
     assert not any("Mentioned in" in doc["text"] or "Referenced from" in doc["text"] for doc in index["docs"])
 
 
+def test_front_matter_decides_what_search_indexes(tmp_path):
+    """The index of terms is kept out of search unless its front matter says otherwise, and any page can be."""
+    project = fixture_with_workers(tmp_path, 0)
+    for name, setting in (("terms.md", "false"), ("chapters/hive.md", "true")):
+        path = project / "docs" / name
+        path.write_text(path.read_text(encoding="utf-8").replace("---\n", f"---\nsearch:\n  exclude: {setting}\n", 1),
+                        encoding="utf-8")
+    result = run_build(project, tmp_path / "site")
+    assert result.returncode == 0, result.stdout + result.stderr
+    index = json.loads((tmp_path / "site" / "search" / "search_index.json").read_text(encoding="utf-8"))
+    terms = " ".join(doc["text"] for doc in index["docs"] if doc["location"].startswith("terms/"))
+    assert "Chapter 1: The hive" in terms and "swarm" in terms
+    assert not any(doc["location"].startswith("chapters/hive/") for doc in index["docs"])
+    assert article(tmp_path / "site", "chapters/hive/").select("a.xref-auto")   # the page itself is whole
+
+
 def fixture_with_workers(tmp_path: Path, workers) -> Path:
     """A copy of the fixture handbook whose mkdocs.yml sets extra.xref.workers."""
     project = tmp_path / f"bees-{workers}"

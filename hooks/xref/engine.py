@@ -200,9 +200,17 @@ class Engine:
                              hint=did_you_mean(name, known, "Did you mean <!-- xref:{} -->?")))
         return None
 
-    def page_kind(self, src: str) -> str:
+    def searchable(self, src: str) -> bool:
+        """Whether the page goes into the search index: as its front matter's `search: {exclude: …}` says, and
+        by default all but the index of terms (links to other pages: searching it would find nothing that the
+        glossary and the chapters do not, and on a large handbook it is the biggest page by far)."""
         page = self.registry.pages.get(src)
-        return page.kind if page else "page"
+        if page is None:
+            return True
+        if "search" not in page.meta:
+            return page.kind != "terms"
+        search = page.meta["search"] or {}
+        return not (isinstance(search, dict) and search.get("exclude"))
 
     # --- on_page_content ------------------------------------------------------------------------------------
 
@@ -380,7 +388,8 @@ class Engine:
         """Resolve placeholders and slots, and end chapters with related reading. Returns (the page's final
         HTML, the text a search index should read). The second has the engine's links as
         plain text and leaves out the backlink lists ("Mentioned in", related reading): indexers keep the text
-        of links, not their markup, and those lists would make every chapter match every other chapter's name."""
+        of links, not their markup, and those lists would make every chapter match every other chapter's name.
+        It is empty for a page kept out of the search index (the index of terms: megabytes of links)."""
         page = self.registry.pages.get(src)
         if page is None:
             return content, content
@@ -399,7 +408,9 @@ class Engine:
             return "" if match.group(2).startswith(BACKLINK_SLOTS) else fill(match)
 
         full = SLOT_RE.sub(fill, REF_RE.sub(lambda m: self._ref_link(int(m[1]), page), content))
-        lean = SLOT_RE.sub(fill_for_search, REF_RE.sub(lambda m: self._ref_text(int(m[1]), page), content))
+        lean = ""
+        if self.searchable(src):
+            lean = SLOT_RE.sub(fill_for_search, REF_RE.sub(lambda m: self._ref_text(int(m[1]), page), content))
         if page.chapter is not None and page.kind == "page":
             full += render.related_html(page, self.backlinks)
         glossary = self.registry.special_page("glossary")
