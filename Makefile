@@ -67,11 +67,11 @@ editions:
 	@scripts/bootstrap.sh all
 	$(PY) scripts/editions/build_all.py
 
-## bench-xref: time the cross-reference engine on a synthetic 1,000-page handbook (PAGES=200 for a quick run)
+## bench-xref: time the cross-reference engine on a synthetic 1,000-page handbook, 3 turns (PAGES=200 RUNS=1: quick)
 .PHONY: bench-xref
 bench-xref:
 	@scripts/bootstrap.sh python
-	$(PY) scripts/bench_xref.py $(if $(PAGES),--pages $(PAGES))
+	$(PY) scripts/bench_xref.py $(if $(PAGES),--pages $(PAGES)) --runs $(or $(RUNS),3)
 
 ## bench-editions: time the PDF, EPUB and offline zip of the whole handbook
 .PHONY: bench-editions page-weight

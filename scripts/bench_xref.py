@@ -10,7 +10,9 @@ same with everything in the MkDocs process (extra.xref.workers: 0); and with a n
 It does the same at half the pages to show how time grows.
 
 A build's time is its wall time; CPU time (all processes of the build) shows the work done. Wall time is only
-meaningful on an otherwise idle machine: run nothing else meanwhile.
+meaningful on an otherwise idle machine: run nothing else meanwhile. With --runs above 1 the configurations take
+turns, and the script also prints each one's median ratio to the plain build of the same turn, and how the median
+times grow with the pages: on a noisy machine these vary less than the best times.
 """
 from __future__ import annotations
 
@@ -209,7 +211,7 @@ def main() -> int:
     parser.add_argument("--pages", type=int, default=1000)
     parser.add_argument("--terms", type=int, default=500)
     parser.add_argument("--words", type=int, default=800)
-    parser.add_argument("--runs", type=int, default=1, help="builds per configuration; the best time is kept")
+    parser.add_argument("--runs", type=int, default=1, help="builds per configuration, taking turns: best times and medians")
     args = parser.parse_args()
     sizes = sorted({max(args.pages // 2, ESSAY_PARAGRAPHS), max(args.pages, ESSAY_PARAGRAPHS)})
     results, paired, medians = {}, {}, {}
