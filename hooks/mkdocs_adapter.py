@@ -82,8 +82,7 @@ def on_page_content(html, page, config, files):
 @_timed
 def on_env(env, config, files):
     if _engine.finish([file.src_uri for file in files.documentation_pages() if file.page is not None]):
-        _engine.close()
-        raise PluginError(_engine.report())
+        raise PluginError(_engine.report())     # MkDocs then calls on_build_error, which stops the worker
     return env
 
 

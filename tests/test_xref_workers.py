@@ -1,6 +1,7 @@
 """When the engine hands its per-page work to a worker process (workers.worker_count)."""
 from __future__ import annotations
 
+import multiprocessing
 import os
 
 import pytest
@@ -246,3 +247,4 @@ def test_a_check_failing_in_the_worker_is_done_here_and_still_fails_the_build(tm
     assert "the link to 'nowhere.md' leads to no page" in caplog.text
     assert len(checked_here) >= 8        # every page's check failed in the worker and was done here
     assert not (tmp_path / "site" / "chapters").exists()
+    assert multiprocessing.active_children() == []    # the failed build stopped its worker (on_build_error)
