@@ -1,8 +1,8 @@
-"""Thin MkDocs adapter for the Content-Security-Policy (the rules live in hooks/xref/security.py).
+"""Thin MkDocs adapter for the Content-Security-Policy (the policy lives in hooks/xref/finalize/csp.py).
 
 Each built page gets a policy that allows the theme's own inline scripts by hash and nothing else inline.
-The Markdown checks of the same module (raw scripts, event handlers, external resources, ...) run inside the
-cross-reference engine (hooks/xref/page_checks.py), so that all problems of a build are reported in one list.
+The content rules (raw scripts, event handlers, external resources, ...) run inside the cross-reference engine
+(hooks/xref/check/content_rules.py), so that all problems of a build are reported in one list.
 """
 from __future__ import annotations
 
@@ -12,14 +12,14 @@ from pathlib import Path
 from mkdocs.plugins import event_priority
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from xref import security  # noqa: E402
+from xref.finalize import csp  # noqa: E402
 
 
 @event_priority(-100)  # last, so that the hashes cover the page exactly as it is written to disk
 def on_post_page(output, page, config, **kwargs):
-    return security.apply_csp(output)
+    return csp.apply_csp(output)
 
 
 @event_priority(-100)
 def on_post_template(output_content, template_name, config, **kwargs):
-    return security.apply_csp(output_content)  # static pages such as 404.html are not pages to MkDocs
+    return csp.apply_csp(output_content)  # static pages such as 404.html are not pages to MkDocs

@@ -5,7 +5,7 @@ Build order in MkDocs 1.6: on_config, then every page's on_page_markdown and on_
 where placeholders are resolved before Material's search plugin indexes the page.
 Options (mkdocs.yml, paths relative to it): extra: xref: {essay, edition, glossary, bibliography, essay_url,
 workers}; with a worker, on_page_content hands the page to a worker process and on_page_context takes back its
-final HTML (xref/workers.py).
+final HTML (xref/run/).
 """
 from __future__ import annotations
 
@@ -19,10 +19,10 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # MkDocs loads hooks by path: make `xref` importable
 
 from mkdocs.exceptions import PluginError  # noqa: E402
-from mkdocs.plugins import CombinedEvent, event_priority  # noqa: E402
+from mkdocs.plugins import CombinedEvent, event_priority, get_plugin_logger  # noqa: E402
 
 from xref.engine import Engine  # noqa: E402
-from xref.workers import worker_count  # noqa: E402
+from xref.run.worker import worker_count  # noqa: E402
 
 logging.getLogger("jieba").setLevel(logging.WARNING)
 _command: str | None = None     # "build", "serve" or "gh-deploy" (on_startup)
@@ -45,7 +45,8 @@ def _timed(hook):
 def on_config(config):
     global _engine
     options = (config.extra or {}).get("xref") or {}
-    _engine = Engine.load(config.config_file_path, config.docs_dir, options, config.site_name, config.site_url)
+    _engine = Engine.load(config.config_file_path, config.docs_dir, options, config.site_name, config.site_url,
+                          notice=get_plugin_logger("xref").info)
     return config
 
 
@@ -59,7 +60,7 @@ def on_files(files, config):
     _engine.documents = {file.src_uri for file in files.documentation_pages()}
     setting = ((config.extra or {}).get("xref") or {}).get("workers", "auto")
     try:
-        _engine.start_workers(worker_count(setting, len(_engine.documents), _command))
+        _engine.start(worker_count(setting, len(_engine.documents), _command))
     except ValueError as error:
         raise PluginError(f"{config.config_file_path}: {error}") from None
     return files
@@ -93,7 +94,7 @@ _full_html: dict[str, str] = {}  # each page's final HTML while the search plugi
 @_timed
 def _finalize(context, page, config, nav):
     """Placeholders are resolved before anything reads the page. Until the template renders it, page.content
-    is the search text (Engine.finalize_pair): Material's search (priority 0) indexes page.content and keeps
+    is the search text (xref/finalize/final_pass.py): Material's search (priority 0) indexes page.content and keeps
     the text of links but not their tags, so it indexes the same words from far fewer tags."""
     full, lean = _engine.final_html(page.file.src_uri, page.content or "")
     _full_html[page.file.src_uri] = full

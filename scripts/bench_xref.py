@@ -115,7 +115,7 @@ def make_page(rng, vocab, terms, index: int, pages: int, words: int) -> str:
 def write_handbook(folder: Path, pages: int, term_count: int, words: int, seed: int = 7) -> None:
     import yaml
     sys.path.insert(0, str(ROOT / "hooks"))
-    from xref.essay import split_blocks
+    from xref.load.essay import split_blocks
 
     rng = random.Random(seed)
     vocab = vocabulary(rng)

@@ -9,6 +9,9 @@ from pathlib import Path
 
 import pytest
 
+# Fixtures shared by several test modules, registered once (tests/support/fixtures.py).
+pytest_plugins = ["support.fixtures"]
+
 ROOT = Path(__file__).resolve().parent.parent
 # What a build reads: copied into a temporary folder for tests that break something on purpose.
 HANDBOOK_PARTS = ["mkdocs.yml", "docs", "hooks", "overrides", "essay", "data"]

@@ -9,7 +9,6 @@ import yaml
 from bs4 import BeautifulSoup
 
 from conftest import ROOT
-from support.fixtures import site_url  # noqa: F401 - fixtures
 
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 AXE_OPTIONS = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
@@ -38,7 +37,7 @@ def axe_violations(page, path: str) -> list[str]:
 
 
 @pytest.mark.browser
-def test_every_page_has_no_wcag_21_aa_violation_in_either_palette(browser, site_url, built_site):  # noqa: F811
+def test_every_page_has_no_wcag_21_aa_violation_in_either_palette(browser, site_url, built_site):
     pages = built_pages(built_site)
     assert len(pages) >= 14, pages
     # axe is injected as a script; the site's CSP (rightly) forbids that, so this context bypasses it.

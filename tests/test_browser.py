@@ -11,7 +11,6 @@ import yaml
 from playwright.sync_api import expect
 
 from conftest import ROOT
-from support.fixtures import page, site_url  # noqa: F401 - fixtures
 
 pytestmark = pytest.mark.browser
 
@@ -38,7 +37,7 @@ def chinese_search_case() -> tuple[dict, str]:
     pytest.fail("no glossary entry has a Chinese compound term to search for")
 
 
-def assert_clean(page) -> None:  # noqa: F811
+def assert_clean(page) -> None:
     """No request left 127.0.0.1, and the console reported no error (CSP violations included)."""
     recorder = page.recorder
     assert recorder.foreign_requests() == [], f"requests to other hosts: {recorder.foreign_requests()}"
@@ -46,14 +45,14 @@ def assert_clean(page) -> None:  # noqa: F811
     assert errors == [], "\n".join(errors)
 
 
-def open_page(page, url: str) -> None:  # noqa: F811
+def open_page(page, url: str) -> None:
     page.goto(url)
     # Material's script has run (it swaps <html class="no-js"> for "js") and mounted the header.
     page.wait_for_function("() => document.documentElement.classList.contains('js')")
     expect(page.locator("[data-md-component=header-title]")).to_be_visible()
 
 
-def type_query(page, query: str) -> None:  # noqa: F811
+def type_query(page, query: str) -> None:
     """Type into the focused search box once the index is loaded. Material reads the query on keyup, which
     typing Chinese through an input method fires when the word is committed: End stands in for that."""
     expect(page.locator(".md-search-result__meta")).not_to_have_text("Initializing search", timeout=15_000)
@@ -62,7 +61,7 @@ def type_query(page, query: str) -> None:  # noqa: F811
     expect(page.locator("li.md-search-result__item").first).to_be_visible(timeout=15_000)
 
 
-def search_result(page, query: str, href_pattern: str):  # noqa: F811
+def search_result(page, query: str, href_pattern: str):
     """Open search with its keyboard shortcut, type `query` and return the result whose link matches
     `href_pattern` (a CSS attribute selector), unfolding "more on this page" if it is folded away."""
     page.keyboard.press("/")
@@ -76,7 +75,7 @@ def search_result(page, query: str, href_pattern: str):  # noqa: F811
     return result
 
 
-def test_home_menu_leads_to_a_chapter(page, site_url):  # noqa: F811
+def test_home_menu_leads_to_a_chapter(page, site_url):
     open_page(page, site_url)
     page.locator("nav.md-nav--primary label.md-nav__link", has_text="Chapters").click()
     chapter_link = page.locator("nav.md-nav--primary a.md-nav__link[href$='chapters/02-middleman-trap/']")
@@ -88,7 +87,7 @@ def test_home_menu_leads_to_a_chapter(page, site_url):  # noqa: F811
 
 
 @pytest.mark.parametrize("language", ["English", "Chinese"])
-def test_search_finds_a_glossary_entry_and_opens_it(page, site_url, language):  # noqa: F811
+def test_search_finds_a_glossary_entry_and_opens_it(page, site_url, language):
     if language == "English":
         entry = next(e for e in glossary() if e.get("chinese"))
         query = entry["term"]
@@ -102,7 +101,7 @@ def test_search_finds_a_glossary_entry_and_opens_it(page, site_url, language):  
     assert_clean(page)
 
 
-def test_glossary_link_shows_its_definition_as_tooltip(page, site_url):  # noqa: F811
+def test_glossary_link_shows_its_definition_as_tooltip(page, site_url):
     open_page(page, site_url + CHAPTER)
     term = page.locator("article a.xref-term").first
     entry_id = term.get_attribute("data-xref").split(":", 1)[1]
@@ -114,7 +113,7 @@ def test_glossary_link_shows_its_definition_as_tooltip(page, site_url):  # noqa:
     assert_clean(page)
 
 
-def test_palette_toggle_switches_light_and_dark_and_screenshots_are_saved(page, site_url):  # noqa: F811
+def test_palette_toggle_switches_light_and_dark_and_screenshots_are_saved(page, site_url):
     open_page(page, site_url + CHAPTER)
     body = page.locator("body")
     ARTIFACTS.mkdir(exist_ok=True)
@@ -129,7 +128,7 @@ def test_palette_toggle_switches_light_and_dark_and_screenshots_are_saved(page, 
     assert_clean(page)
 
 
-def test_paragraph_permalink_leads_to_the_quotation(page, site_url):  # noqa: F811
+def test_paragraph_permalink_leads_to_the_quotation(page, site_url):
     open_page(page, site_url + CHAPTER)
     quotation = page.locator("blockquote.essay-para").nth(1)
     number = quotation.get_attribute("id")
@@ -140,7 +139,7 @@ def test_paragraph_permalink_leads_to_the_quotation(page, site_url):  # noqa: F8
     assert_clean(page)
 
 
-def test_mentioned_in_backlink_leads_to_the_mention(page, site_url):  # noqa: F811
+def test_mentioned_in_backlink_leads_to_the_mention(page, site_url):
     open_page(page, site_url + "glossary/")
     backlink = page.locator("p.xref-mentioned-in a").first
     href = backlink.get_attribute("href")
@@ -153,7 +152,7 @@ def test_mentioned_in_backlink_leads_to_the_mention(page, site_url):  # noqa: F8
 
 # --- keyboard only ------------------------------------------------------------------------------------------------
 
-def tab_to(page, selector: str, limit: int = 60):  # noqa: F811
+def tab_to(page, selector: str, limit: int = 60):
     """Press Tab until the focused element matches `selector`; fails if it is not reached in `limit` steps."""
     for _ in range(limit):
         page.keyboard.press("Tab")
@@ -162,7 +161,7 @@ def tab_to(page, selector: str, limit: int = 60):  # noqa: F811
     pytest.fail(f"{selector} cannot be reached with Tab")
 
 
-def test_keyboard_reaches_and_uses_search(page, site_url):  # noqa: F811
+def test_keyboard_reaches_and_uses_search(page, site_url):
     entry = next(e for e in glossary() if e.get("chinese"))
     open_page(page, site_url + CHAPTER)
     tab_to(page, "input.md-search__input")
@@ -177,7 +176,7 @@ def test_keyboard_reaches_and_uses_search(page, site_url):  # noqa: F811
     assert_clean(page)
 
 
-def test_keyboard_reaches_and_uses_navigation(page, site_url):  # noqa: F811
+def test_keyboard_reaches_and_uses_navigation(page, site_url):
     open_page(page, site_url)
     tab_to(page, "nav.md-nav--primary label.md-nav__link")  # the "Chapters" section
     page.keyboard.press("Enter")  # Material binds Enter on section labels (Space scrolls the page)
@@ -190,7 +189,7 @@ def test_keyboard_reaches_and_uses_navigation(page, site_url):  # noqa: F811
 
 # Material's palette toggle is a radio group: Enter (Material's binding) and the arrow keys (native) switch it.
 @pytest.mark.parametrize("key", ["Enter", "ArrowDown"])
-def test_keyboard_reaches_and_uses_palette_toggle(page, site_url, key):  # noqa: F811
+def test_keyboard_reaches_and_uses_palette_toggle(page, site_url, key):
     open_page(page, site_url + CHAPTER)
     tab_to(page, "form[data-md-component=palette] input")
     page.keyboard.press(key)
@@ -198,7 +197,7 @@ def test_keyboard_reaches_and_uses_palette_toggle(page, site_url, key):  # noqa:
     assert_clean(page)
 
 
-def test_content_security_policy_is_enforced(page, site_url):  # noqa: F811
+def test_content_security_policy_is_enforced(page, site_url):
     """The site works under its policy (every test above), and the policy is live: an injected script is refused."""
     open_page(page, site_url + CHAPTER)
     policy = page.locator("meta[http-equiv=Content-Security-Policy]").get_attribute("content")

@@ -11,8 +11,8 @@ import tinycss2
 from bs4 import BeautifulSoup
 from hypothesis import given, settings, strategies as st
 
-from xref import diagrams
-from xref.diagrams import DiagramError, parse_fence_header, render_figure
+from xref.markdown import diagrams
+from xref.markdown.diagrams import DiagramError, parse_fence_header, render_figure
 
 # A labelled connection makes d2 emit a <mask> (the label's gap in the line) and a <marker> (the arrowhead).
 SOURCE = 'direction: right\nplatform: "Platform"\nlender -> platform: "fee"\nplatform -> borrower: "loan"\n'

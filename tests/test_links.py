@@ -7,13 +7,12 @@ import shutil
 from bs4 import BeautifulSoup
 
 from support import linkreport
-from support.fixtures import site_url  # noqa: F401 - fixture
 from support.server import serve
 
 HOME = "index.html"
 
 
-def test_built_site_has_no_broken_link_or_anchor(site_url):  # noqa: F811
+def test_built_site_has_no_broken_link_or_anchor(site_url):
     report = linkreport.check(site_url)
     assert report.returncode == 0 and not report.failures(), report.describe() or report.stderr
     checked = {row["url"] for row in report.rows if row["result"].startswith("200")}

@@ -12,13 +12,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import run_build
-from xref import security
+from xref.check import content_rules
+from xref.core import markdown_syntax
+from xref.finalize import csp
 
 PATH = "docs/chapters/01-first-half.md"
 
 
 def problems(markdown: str) -> list[str]:
-    return [str(p) for p in security.check_markdown(textwrap.dedent(markdown), PATH)]
+    return [p.format() for p in content_rules.check_markdown(textwrap.dedent(markdown), PATH)]
 
 
 # (markdown, expected "line:col: problem" prefixes) — each rule once where it is caught.
@@ -71,8 +73,8 @@ def test_each_rule_reports_position_problem_and_what_to_do(markdown, expected):
     found = problems(markdown)
     for prefix in expected:
         assert any(p.startswith(f"{PATH}:{prefix}") for p in found), f"{prefix!r} not in {found}"
-    for line in found:  # path:line:col: problem (what to do)
-        assert re.fullmatch(rf"{re.escape(PATH)}:\d+:\d+: .+ \(.+\)", line), line
+    for line in found:  # path:line:col: problem. What to do.
+        assert re.fullmatch(rf"{re.escape(PATH)}:\d+:\d+: .+\. [A-Z].+\.", line), line
 
 
 @pytest.mark.parametrize("markdown", ALLOWED)
@@ -94,8 +96,8 @@ def test_all_problems_of_a_file_are_listed_in_order():
 @given(st.text(alphabet="`a \n\t", max_size=40))
 def test_code_spans_are_masked_as_the_code_span_pattern_defines(text):
     """mask_inline_code finds spans from the backtick runs (fast); INLINE_CODE is their definition."""
-    expected = security.INLINE_CODE.sub(lambda m: security.blank(m.group(0)), text)
-    assert security.mask_inline_code(text) == expected
+    expected = markdown_syntax.INLINE_CODE.sub(lambda m: markdown_syntax.blank(m.group(0)), text)
+    assert markdown_syntax.mask_inline_code(text) == expected
 
 
 def test_csp_hashes_are_those_of_the_inline_scripts_only():
@@ -103,10 +105,10 @@ def test_csp_hashes_are_those_of_the_inline_scripts_only():
             '<script>alert(1)</script><script src="a.js"></script>'
             '<script type="application/json">{"a": 1}</script><script>alert(1)</script>')
     # sha256 of "alert(1)", base64: computed independently with `printf 'alert(1)' | openssl sha256 -binary | base64`
-    assert security.apply_csp(page).startswith(
+    assert csp.apply_csp(page).startswith(
         '<meta http-equiv="Content-Security-Policy" content="script-src \'self\' '
         '\'sha256-bhHHL3z2vDgxUt0W3dWQOrprscmda2Y5pLsLg4GF+pI=\'">')
-    assert security.apply_csp("<p>no policy</p>") == "<p>no policy</p>"
+    assert csp.apply_csp("<p>no policy</p>") == "<p>no policy</p>"
 
 
 def test_build_with_a_script_in_a_chapter_fails_naming_file_and_line_and_publishes_nothing(handbook_copy, tmp_path):

@@ -1,5 +1,5 @@
 """Malformed front matter is reported with file, line and what to do (MkDocs alone would ignore it)."""
-from xref.frontmatter import front_matter_problem
+from xref.check.front_matter import front_matter_problem
 
 
 def test_valid_front_matter_and_pages_without_it_pass():

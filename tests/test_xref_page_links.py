@@ -1,5 +1,5 @@
 """Links between pages that lead nowhere are reported with line, column and a suggestion."""
-from xref.page_links import broken_page_links
+from xref.check.page_links import broken_page_links
 
 PAGES = {"index.md", "about.md", "chapters/01-first-half.md", "chapters/02-middleman-trap.md"}
 

@@ -7,8 +7,9 @@ import lxml.html
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from xref.htmlpass import TermIndex, parse_fragment, scan_html
-from xref.model import Term
+from xref.scan.html_scan import parse_fragment, scan_html
+from xref.scan.terms import TermIndex
+from xref.core.model import Term
 
 TERMS = {
     "finance": Term("finance", "finance", "s", "d", []),

@@ -9,14 +9,16 @@ import lxml.html
 import yaml
 
 from conftest import ROOT
-from xref.essay import corrections_html, load_edition, parse_essay, quote_html, reading_html, repairs
-from xref.glossary import load_glossary, wordings
-from xref.bibliography import load_bibliography
-from xref.htmlpass import TermIndex, parse_reference, scan_html
-from xref.markdown_pass import Handlers, transform
-from xref.model import Source, Term
-from xref.problems import did_you_mean, locate, nearest_number
-from xref.urls import link, relative_url
+from xref.core.model import Source, Term
+from xref.core.problems import did_you_mean, line_column, locate, nearest_number
+from xref.core.urls import link, relative_url
+from xref.load.bibliography import load_bibliography
+from xref.load.essay import load_edition, parse_essay, reading_html, repairs
+from xref.load.glossary import load_glossary, wordings
+from xref.markdown.quotes import corrections_html, quote_html
+from xref.markdown.transform import Handlers, transform
+from xref.scan.html_scan import parse_reference, scan_html
+from xref.scan.terms import TermIndex
 
 ESSAY = ROOT / "essay" / "source.txt"
 EDITION = ROOT / "essay" / "edition.yml"
@@ -293,6 +295,7 @@ def test_relative_urls_match_mkdocs():
 def test_locate_and_did_you_mean():
     assert locate("ab\ncd [[x]] [[x]]", "[[x]]", 1) == (2, 10)
     assert locate("abc", "zz") is None
+    assert line_column("ab\ncd", 0) == (1, 1) and line_column("ab\ncd", 4) == (2, 2)
     assert did_you_mean("p2p-lendng", ["p2p-lending", "fintech"]) == "Did you mean 'p2p-lending'?"
     assert did_you_mean("zzz", []) == "Nothing of that kind is defined yet."
     assert nearest_number("13", range(1, 13), "{}") == "12"
@@ -302,8 +305,8 @@ def test_locate_and_did_you_mean():
 # --- backlinks ---------------------------------------------------------------------------------------------------
 
 def _registry(pages: int):
-    from xref.model import Mention, PageInfo
-    from xref.references import Registry
+    from xref.core.model import Mention, PageInfo
+    from xref.registry.registry import Registry
     terms = {"common": Term("common", "common", "s", "d", []), "rare": Term("rare", "rare", "s", "d", [])}
     registry = Registry(terms, {}, set())
     for n in range(1, pages + 1):
@@ -317,13 +320,19 @@ def _registry(pages: int):
     index = PageInfo("terms.md", "terms/", "docs/terms.md", "", 0, {"id": "terms"}, "Index", kind="terms")
     registry.pages.update({glossary.src: glossary, index.src: index})
     registry.special.update({"glossary": glossary.src, "terms": index.src})
-    return registry, glossary
+    return registry.freeze(), glossary
+
+
+def _backlinks(registry):
+    from xref.generated.backlinks import Backlinks
+    from xref.registry.resolve import resolve_all
+    return Backlinks(registry, resolve_all(registry))
 
 
 def test_mentioned_in_is_capped_and_points_to_the_index():
-    from xref.render import MENTIONED_IN_LIMIT, Backlinks, mentioned_in_html
+    from xref.generated.lists import MENTIONED_IN_LIMIT, mentioned_in_html
     registry, glossary = _registry(30)
-    backlinks = Backlinks(registry)
+    backlinks = _backlinks(registry)
     html = lxml.html.fragment_fromstring(mentioned_in_html("common", backlinks, glossary))
     links = html.findall(".//a")
     assert len(links) == MENTIONED_IN_LIMIT + 1
@@ -335,16 +344,16 @@ def test_mentioned_in_is_capped_and_points_to_the_index():
 
 
 def test_related_chapters_rank_rare_shared_terms_and_ignore_ubiquitous_ones():
-    from xref.render import Backlinks, related_html
+    from xref.generated.related import related_html
     registry, _ = _registry(30)
-    html = related_html(registry.pages["c1.md"], Backlinks(registry))
+    html = related_html(registry.pages["c1.md"], _backlinks(registry))
     items = lxml.html.fragment_fromstring(html).findall(".//li")
     assert [li.find("a").text for li in items] == ["Chapter 7: C7"]
     assert "1 shared term: rare" in items[0].text_content()
 
 
 def test_body_offset_counts_front_matter_lines_even_if_another_hook_changed_the_body():
-    from xref.engine import _body_offset
+    from xref.core.markdown_syntax import body_offset as _body_offset
     raw = "---\nid: a\ntitle: T\n---\n\n# Title\n\n::: essay 1\n"
     assert _body_offset(raw, "# Title\n\n::: essay 1\n") == 5
     assert _body_offset(raw, "# Title (changed by a hook)\n") == 5

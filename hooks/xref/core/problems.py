@@ -1,10 +1,33 @@
-"""Collecting problems, did-you-mean suggestions, and mapping tokens back to file:line:column."""
+"""Problems: the one type every stage reports, where they are (file:line:column), did-you-mean hints, and the
+log that collects them for one report at the end of the build."""
 from __future__ import annotations
 
 import difflib
 from collections.abc import Iterable
+from dataclasses import dataclass
 
-from .model import Problem
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One thing wrong with the sources, located as precisely as we can."""
+    file: str
+    line: int
+    column: int
+    message: str
+    text: str = ""
+    hint: str = ""
+
+    def format(self) -> str:
+        where = f"{self.file}:{self.line}:{self.column}"
+        text = f" in {self.text!r}" if self.text else ""
+        hint = f" {self.hint}" if self.hint else ""
+        return f"{where}: {self.message}{text}.{hint}"
+
+
+def line_column(text: str, offset: int) -> tuple[int, int]:
+    """1-based (line, column) of the character at `offset` in `text`: the one mapping from offsets to places."""
+    line = text.count("\n", 0, offset) + 1
+    return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
 
 
 def did_you_mean(word: str, choices: Iterable[str], template: str = "Did you mean {!r}?") -> str:
@@ -38,8 +61,7 @@ def locate(text: str, token: str, occurrence: int = 0, line_offset: int = 0) -> 
         start = text.find(token, start + 1)
         if start < 0:
             return None
-    line = text.count("\n", 0, start) + 1
-    column = start - (text.rfind("\n", 0, start) + 1) + 1
+    line, column = line_column(text, start)
     return line + line_offset, column
 
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 import posixpath
 import re
 
-from .model import Problem
-from .problems import did_you_mean
-from .security import mask_markdown
+from ..core.markdown_syntax import mask_markdown
+from ..core.problems import Problem, did_you_mean, line_column
+from ..core.urls import is_external
 
 # An inline Markdown link to a .md file: [text](path.md), [text](path.md#anchor), [text](<path.md> "title").
 PAGE_LINK = re.compile(r"\]\(\s*<?(?P<target>[^()\s<>#]+\.md)(?:#[^()\s<>]*)?>?(?:\s+\"[^\"]*\")?\s*\)")
@@ -18,18 +18,16 @@ def broken_page_links(raw: str, file: str, src: str, pages: set[str]) -> list[Pr
 
 
 def broken_links_in_masked(text: str, file: str, src: str, pages: set[str]) -> list[Problem]:
-    """broken_page_links on text whose code security.mask_markdown has already blanked out."""
+    """broken_page_links on text whose code mask_markdown has already blanked out."""
     problems = []
     for match in PAGE_LINK.finditer(text):
         target = match.group("target")
-        if "://" in target or target.startswith("/"):
+        if is_external(target) or target.startswith("/"):
             continue  # absolute links are MkDocs' own check (validation.absolute_links)
         resolved = posixpath.normpath(posixpath.join(posixpath.dirname(src), target))
         if resolved in pages:
             continue
-        start = match.start("target")
-        line = text.count("\n", 0, start) + 1
-        column = start - (text.rfind("\n", 0, start) + 1) + 1
+        line, column = line_column(text, match.start("target"))
         known = sorted(posixpath.relpath(page, posixpath.dirname(src) or ".") for page in pages)
         problems.append(Problem(file, line, column, f"the link to {target!r} leads to no page",
                                 hint=did_you_mean(target, known, "Did you mean {!r}?")

@@ -4,9 +4,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from .model import Problem, Source, Term
-from .problems import did_you_mean
-from .yamlsrc import Entry, index_by_id, key_problems, load_entries
+from ..core.model import Source, Term
+from ..core.problems import Problem, did_you_mean
+from ..core.yamlsrc import Entry, index_by_id, key_problems, load_entries
 
 ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 REQUIRED = ("id", "term", "short", "definition", "sources")

@@ -1,24 +1,24 @@
-"""One pass over a page's HTML with lxml: glossary autolinks and [[kind:id]] tokens in text nodes.
+"""Stage 3, per page: one pass over a page's HTML with lxml: glossary autolinks and [[kind:id]] tokens in text
+nodes.
 
 The first mention of each term on a page becomes a link (later ones are left as they are); explicit
-[[term:id]] tokens are always links. Links are emitted as placeholder elements (<xref-term>, <xref-ref>) and resolved once every page is known
-(references.finalize). Nothing is changed inside code, links, headings, figures, SVG, scripts or raw attributes:
-only text nodes are read, and they are only split around new elements, never reworded.
+[[term:id]] tokens are always links. Links are emitted as placeholder elements (<xref-term>, <xref-ref>) that
+the final pass (finalize/final_pass.py) resolves once every page is known. Nothing is changed inside code,
+links, headings, figures, SVG, scripts or raw attributes: only text nodes are read, and they are only split
+around new elements, never reworded.
 """
 from __future__ import annotations
 
 import re
+from collections.abc import Set
 from dataclasses import dataclass, field
-from itertools import accumulate
 
 import lxml.html
 from lxml import etree
 
-from .glossary import key_of, wordings
-from .model import Mention, Reference, Term
+from ..core.model import Mention, Reference
+from .terms import TermIndex
 
-SPLIT_RE = re.compile(r"(\w+)")                     # split() keeps the words at odd positions
-GAP_RE = re.compile(r"[\s\-\u2010\u2011]+$")       # what may stand between the words of one term
 TOKEN_RE = re.compile(r"\[\[(?P<body>[^\[\]]+?)\]\]")  # may span a line break
 HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 # Where neither autolinks nor [[…]] tokens are touched.
@@ -30,54 +30,6 @@ NO_AUTOLINK_CLASSES = {"essay-heading", "essay-cite", "essay-para-num", "xref-no
                        "headerlink", "xref-related", "ed-corrections", "md-nav"}
 NO_TOKEN_CLASSES = {"xref-nolink", "xref-slot", "headerlink"}
 NO_CLASSES: frozenset[str] = frozenset()
-
-
-class TermIndex:
-    """Glossary wordings keyed by their lowercased word tuples, for longest-match-first lookup."""
-
-    def __init__(self, terms: dict[str, Term]) -> None:
-        self.terms = terms
-        self.keys: dict[tuple[str, ...], str] = {}
-        lengths: dict[str, set[int]] = {}
-        for term in terms.values():
-            if not term.autolink:
-                continue
-            for text in wordings(term):
-                key = key_of(text)
-                if key and key not in self.keys:
-                    self.keys[key] = term.id
-                    lengths.setdefault(key[0], set()).add(len(key))
-        self.first = {word: sorted(sizes, reverse=True) for word, sizes in lengths.items()}
-
-    def matches(self, text: str) -> list[tuple[int, int, str]]:
-        """(start, end, term id) of every wording in `text`, longest first, not overlapping."""
-        lower = text.lower()
-        if len(lower) != len(text):     # a few characters change length when lowercased: keep offsets exact
-            lower = "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
-        first, keys = self.first, self.keys
-        parts = SPLIT_RE.split(lower)   # gap, word, gap, word, …, gap: one C call, no per-word objects
-        words = parts[1::2]
-        candidates = [i for i, word in enumerate(words) if word in first]
-        if not candidates:
-            return []                   # the common case: no word of the node starts a wording
-        found, count, ends, next_free = [], len(words), None, 0
-        for i in candidates:
-            if i < next_free:           # inside the wording just found
-                continue
-            for size in first[words[i]]:
-                if i + size > count:
-                    continue
-                term = keys.get(tuple(words[i:i + size]))
-                if not term:
-                    continue
-                if ends is None:        # offsets are only needed once something matches
-                    ends = list(accumulate(map(len, parts)))
-                # word j spans ends[2j] to ends[2j + 1]
-                if all(GAP_RE.match(text, ends[2 * j + 1], ends[2 * j + 2]) for j in range(i, i + size - 1)):
-                    found.append((ends[2 * i], ends[2 * (i + size) - 1], term))
-                    next_free = i + size
-                    break
-        return found
 
 
 @dataclass
@@ -278,7 +230,8 @@ def serialize_fragment(root) -> str:
     return lxml.html.tostring(root, encoding="unicode")[len("<div>"):-len("</div>")]
 
 
-def scan_html(html: str, index: TermIndex, *, autolink: bool = True, scope_ids: set[str] | None = None) -> tuple[str, PageScan]:
+def scan_html(html: str, index: TermIndex, *, autolink: bool = True,
+              scope_ids: Set[str] | None = None) -> tuple[str, PageScan]:
     """Rewrite one page's HTML; `scope_ids` (glossary page) keeps each entry from linking to itself."""
     if not html.strip():
         return html, PageScan()

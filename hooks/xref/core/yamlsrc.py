@@ -8,8 +8,7 @@ from typing import Any
 
 import yaml
 
-from .model import Problem
-from .problems import did_you_mean
+from .problems import Problem, did_you_mean
 
 
 # libyaml's parser when PyYAML has it (ten times faster on a large glossary); marks carry lines either way.

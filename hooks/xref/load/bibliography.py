@@ -4,8 +4,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from .model import Problem, Source
-from .yamlsrc import Entry, index_by_id, key_problems, load_entries
+from ..core.model import Source
+from ..core.problems import Problem
+from ..core.yamlsrc import Entry, index_by_id, key_problems, load_entries
 
 ID_RE = re.compile(r"^[a-z0-9]+(?:[-.][a-z0-9]+)*$")
 DATE_RE = re.compile(r"^\d{4}(?:-\d{2}(?:-\d{2})?)?$")

@@ -1,25 +1,9 @@
-"""Data classes shared by the engine's modules."""
+"""The data classes the stages share: glossary terms, sources, and what the pages hold (PageInfo and the
+mentions, references, figures and quotations found on them)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import NamedTuple
-
-
-@dataclass(frozen=True)
-class Problem:
-    """One thing wrong with the sources, located as precisely as we can."""
-    file: str
-    line: int
-    column: int
-    message: str
-    text: str = ""
-    hint: str = ""
-
-    def format(self) -> str:
-        where = f"{self.file}:{self.line}:{self.column}"
-        text = f" in {self.text!r}" if self.text else ""
-        hint = f" {self.hint}" if self.hint else ""
-        return f"{where}: {self.message}{text}.{hint}"
 
 
 @dataclass

@@ -1,5 +1,5 @@
-"""The essay: numbered paragraphs parsed from the source as published, checked against essay/edition.yml,
-the editorial repairs applied for reading, and the HTML of a quotation."""
+"""The essay: numbered paragraphs parsed from the source as published, checked against essay/edition.yml, and
+the editorial repairs applied for reading."""
 from __future__ import annotations
 
 import hashlib
@@ -11,7 +11,7 @@ from urllib.parse import urlparse
 
 import yaml
 
-from .model import Problem
+from ..core.problems import Problem
 
 BLANK = " \t\xa0\u200b\ufeff\r"
 # A full stop (or ? ; !) glued to the next sentence: "on.Different". Repaired by inserting a space.
@@ -170,21 +170,6 @@ def reading_html(text: str) -> str:
     return "".join(out)
 
 
-def quote_html(essay: Essay, number: int, *, handbook: str, page_url: str) -> str:
-    """The <blockquote> that replaces `::: essay N`."""
-    paragraph = essay.paragraphs[number]
-    esc = html.escape
-    heading = f'<p class="essay-heading">{esc(paragraph.heading)}</p>\n' if paragraph.heading else ""
-    citation = essay.citation(number, handbook, page_url)
-    return (
-        f'<blockquote class="essay-para" id="para-{number}" cite="{esc(essay.url)}">\n{heading}'
-        f'<p class="essay-para-text"><a class="essay-para-num" href="#para-{number}" '
-        f'title="Permanent link to ¶{number}">¶{number}</a> {reading_html(paragraph.text)}</p>\n'
-        f'<details class="essay-cite"><summary>Cite this paragraph</summary>'
-        f'<p><code class="essay-citation">{esc(citation)}</code></p></details>\n</blockquote>'
-    )
-
-
 def repairs(essay: Essay) -> list[tuple[int, str, str]]:
     """Every missing-space repair: (¶, as published, as read), with a few words of context."""
     found = []
@@ -196,22 +181,3 @@ def repairs(essay: Essay) -> list[tuple[int, str, str]]:
             published = paragraph.text[start:end]
             found.append((number, published, published[: offset - start] + " " + published[offset - start:]))
     return found
-
-
-def corrections_html(essay: Essay) -> str:
-    """The editorial repairs, listed for readers (About page)."""
-    esc = html.escape
-    items = []
-    for correction in essay.corrections:
-        kind = str(correction.get("kind", ""))
-        note = esc(str(correction.get("note", "")).strip())
-        if kind == "missing-space":
-            found = repairs(essay)
-            rows = "".join(f"<li>¶{n}: <del>{esc(a)}</del> → <ins>{esc(b)}</ins></li>" for n, a, b in found)
-            items.append(f'<li class="ed-correction ed-missing-space"><strong>Missing spaces ({len(found)})</strong>: '
-                         f'{note}<ul class="ed-repair-list">{rows}</ul></li>')
-        else:
-            title = {"heading-split": "Heading split off", "heading": "Headings",
-                     "boilerplate": "Web-page boilerplate excluded"}.get(kind, kind)
-            items.append(f'<li class="ed-correction ed-{esc(kind)}"><strong>{esc(title)}</strong>: {note}</li>')
-    return f'<ul class="ed-corrections">\n' + "\n".join(items) + "\n</ul>"

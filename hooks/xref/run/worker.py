@@ -10,8 +10,9 @@ next page changes, so one process forked at the start of the build (Worker) does
 One process with two pipes and no thread in the build's process (a thread there would compete with MkDocs for
 the interpreter); in the worker a thread sends the results, so its work runs ahead. The worker was forked from
 the build: it inherits the job functions and the state they work on, and what a job changes there stays there,
-for the later jobs. Work that fails in the worker is reported as FAILED: the engine then does it itself, so a
-worker problem can slow a build down but never change its output.
+for the later jobs. Work that fails in the worker comes back as a Failure with its traceback: the runner
+(run/runners.py) logs it and does the work itself, so a worker problem can slow a build down but never change
+its output.
 """
 from __future__ import annotations
 
@@ -21,11 +22,21 @@ import os
 import pickle
 import queue
 import threading
+import traceback
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 
 # Below this many pages, starting a worker costs more than it saves.
 MIN_PAGES = 100
-FAILED = "xref-worker-failed"   # the result of work that raised in the worker, or that it never sent
+
+
+@dataclass(frozen=True)
+class Failure:
+    """The result of work that raised in the worker (with the traceback), or that it never sent."""
+    traceback: str = ""
+
+
+FAILED = Failure("the worker sent no result (it ended, or its pipe broke)")
 _MARK = "xref-worker-mark"       # sent after the results of every job submitted before a collect()
 _STREAM_END = "xref-worker-stream-end"   # sent when a stream has nothing more, or stopped
 
@@ -57,7 +68,7 @@ def _receive(connection) -> object:
 
 
 def failed(value: object) -> bool:
-    return isinstance(value, str) and value == FAILED
+    return isinstance(value, Failure)
 
 
 class _Outbox:
@@ -98,16 +109,17 @@ def _attempt(function: Callable, *args):
     try:
         return function(*args)
     except Exception:       # noqa: BLE001 - the build process does this work again and reports what it finds
-        return FAILED
+        return Failure(traceback.format_exc())
 
 
 def _stream(outbox: _Outbox, job: Callable[..., Iterable[tuple[object, Callable]]], args: tuple) -> None:
+    end = None
     try:
         for key, task in job(*args):
             outbox.put(key, _attempt(task))
     except Exception:       # noqa: BLE001 - the stream stops; the build does the rest itself
-        pass
-    outbox.put(_STREAM_END, None)
+        end = Failure(traceback.format_exc())
+    outbox.put(_STREAM_END, end)
 
 
 def _serve(requests, results, jobs: dict[str, Callable], build_ends: tuple) -> None:
@@ -212,7 +224,7 @@ class Worker:
     def result(self, key: object) -> object:
         """A streamed task's result, waiting for it; FAILED if it raised, or the stream ended without it."""
         self._receive_until(key, _STREAM_END)
-        return self.arrived.pop(key, FAILED)
+        return self.arrived.pop(key, self.arrived.get(_STREAM_END) or FAILED)
 
     def close(self) -> None:
         """Stop the worker: at once if it is still streaming (a failed build wants none of it), else when it

@@ -3,19 +3,17 @@ from __future__ import annotations
 
 import yaml
 
-from .model import Problem
-
-FENCE = "---"
+from ..core.markdown_syntax import front_matter_lines
+from ..core.problems import Problem
 
 
 def front_matter_problem(raw: str, file: str) -> Problem | None:
     """A Problem when the page opens a front-matter block that is unterminated, not YAML, or not a mapping."""
-    lines = raw.split("\n")
-    if not lines or lines[0].rstrip() != FENCE:
+    block = front_matter_lines(raw)
+    if block is None:
         return None
-    try:
-        end = next(i for i, line in enumerate(lines[1:], start=1) if line.rstrip() in (FENCE, "..."))
-    except StopIteration:
+    lines, end = raw.split("\n"), block[1]
+    if end < 0:
         return Problem(file, 1, 1, "the front matter opened here is never closed",
                        hint="End it with a line '---' after the last key.")
     try:

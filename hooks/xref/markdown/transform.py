@@ -1,12 +1,14 @@
 """The line-based Markdown pass: `::: essay N` quotations, ```d2 fences and `<!-- xref:NAME -->` markers are
-replaced through callbacks; everything inside other fenced code blocks is left alone."""
+replaced through callbacks; everything inside other fenced code blocks is left alone (the fence grammar is
+core/markdown_syntax.py's, the same the checks use)."""
 from __future__ import annotations
 
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-FENCE_RE = re.compile(r"^(?P<indent>\s*)(?P<fence>`{3,}|~{3,})(?P<info>.*)$")
+from ..core.markdown_syntax import fence_closes, fence_opening
+
 ESSAY_RE = re.compile(r"^\s*:::\s*essay\s+(?P<number>\S+)\s*$")
 MARKER_RE = re.compile(r"^\s*<!--\s*xref:(?P<name>[a-z-]+)\s*-->\s*$")
 
@@ -19,12 +21,6 @@ class Handlers:
     marker: Callable[[str, int], str | None]
 
 
-def _closes(line: str, fence: str) -> bool:
-    match = FENCE_RE.match(line)
-    return bool(match and match["fence"][0] == fence[0] and len(match["fence"]) >= len(fence)
-                and not match["info"].strip())
-
-
 def transform(markdown: str, handlers: Handlers) -> str:
     if not any(mark in markdown for mark in (":::", "```", "~~~", "<!--")):
         return markdown     # nothing to replace: most pages of a large handbook
@@ -33,13 +29,13 @@ def transform(markdown: str, handlers: Handlers) -> str:
     index = 0
     while index < len(lines):
         line = lines[index]
-        fence = FENCE_RE.match(line)
+        fence = fence_opening(line)
         if fence:
             end = index + 1
-            while end < len(lines) and not _closes(lines[end], fence["fence"]):
+            while end < len(lines) and not fence_closes(lines[end], fence):
                 end += 1
-            info = fence["info"].strip()
-            if re.match(r"^d2(\s|$)", info):
+            info = fence.info
+            if re.match(r"^d2(\s|$)", info) and not fence.quoted:
                 body = "\n".join(lines[index + 1:end])
                 out += ["", handlers.diagram(info[2:].strip(), body, index + 1), ""]
             else:

@@ -1,9 +1,25 @@
-"""Relative URLs between pages, as MkDocs computes them (site-relative page URLs like "chapters/x/")."""
+"""URLs: relative links between pages, as MkDocs computes them (site-relative page URLs like "chapters/x/"), and
+the one rule for what is external (another host) or a script URL."""
 from __future__ import annotations
 
 import html
 import posixpath
+import re
 from functools import lru_cache
+
+# A URL that names a host: "https://…", "//…" (any scheme with an authority).
+EXTERNAL_URL = re.compile(r"^\s*(?:[a-z][a-z0-9+.-]*:)?//", re.IGNORECASE)
+# Browsers drop ASCII whitespace and control characters in URLs: "java\tscript:" is still javascript:.
+URL_NOISE = re.compile(r"[\x00-\x20]+")
+
+
+def is_external(url: str) -> bool:
+    """Whether `url` points to another host (the site requests nothing from one)."""
+    return bool(EXTERNAL_URL.match(url))
+
+
+def is_javascript_url(value: str) -> bool:
+    return URL_NOISE.sub("", value).lower().startswith(("javascript:", "vbscript:"))
 
 # html.escape, remembered: generated pages repeat the same hrefs, labels and tooltips thousands of times.
 escape = lru_cache(maxsize=65536)(html.escape)

@@ -1,0 +1,93 @@
+"""Stage 6, generated pages, after every page is known: the lists that fill the slots of the generated pages
+(mentions of a term, the index of terms, the sources, the essay's concordance)."""
+from __future__ import annotations
+
+from ..core.model import PageInfo
+from ..core.urls import escape as esc
+from ..core.urls import link, page_prefix
+from .backlinks import Backlinks
+from .pages import letter
+
+
+def a_html(href: str, text: str, cls: str = "") -> str:
+    cls = f' class="{cls}"' if cls else ""
+    return f'<a{cls} href="{esc(href)}">{esc(text)}</a>'
+
+
+MENTIONED_IN_LIMIT = 12  # beyond this, the glossary points to the index of terms (keeps the page small)
+
+
+def mentioned_in_html(term_id: str, backlinks: Backlinks, base: PageInfo) -> str:
+    links = []
+    pages = backlinks.by_term.get(term_id, [])
+    for page, mentions in pages[:MENTIONED_IN_LIMIT]:
+        first = mentions[0]
+        label = page.label + (f" ¶{first.paragraph}" if first.paragraph else "")
+        links.append(a_html(link(page.url, first.anchor, base.url), label))
+    index = backlinks.registry.special_page("terms")
+    if len(pages) > MENTIONED_IN_LIMIT:
+        more = f"{len(pages) - MENTIONED_IN_LIMIT} more pages"
+        term = backlinks.registry.terms.get(term_id)
+        anchor = f"terms-{letter(term).lower()}" if term and letter(term) != "#" else "terms-other"
+        links.append(a_html(link(index.url, anchor, base.url), f"{more} in the index of terms") if index else more)
+    body = ", ".join(links) if links else "not yet mentioned in the chapters"
+    return f'<p class="xref-mentioned-in"><strong>Mentioned in:</strong> {body}</p>'
+
+
+def terms_letter_html(wanted: str, backlinks: Backlinks, base: PageInfo) -> str:
+    registry = backlinks.registry
+    glossary = registry.special_page("glossary")
+    prefixes: dict[str, str] = {}
+    items = []
+    for term in backlinks.terms_by_letter().get(wanted, []):
+        name = a_html(link(glossary.url, term.id, base.url), term.term, "xref xref-term") if glossary else esc(term.term)
+        groups = []
+        for page, mentions in backlinks.by_term.get(term.id, []):
+            # One link per mention, the first one named after its page: "Chapter 3: Section, ¶4". The index
+            # links every mention of every term (tens of thousands on a large handbook): hrefs are escaped in
+            # two parts, the page's once (escaping is per character: the result is the same).
+            prefix = prefixes.get(page.src)
+            if prefix is None:
+                prefix = prefixes[page.src] = esc(page_prefix(page.url, base.url))
+            links = []
+            for number, mention in enumerate(mentions, 1):
+                label = f"¶{mention.paragraph}" if mention.paragraph else (mention.section or str(number))
+                if number == 1:
+                    label = f"{backlinks.labels[page.src]}: {label}"
+                links.append(f'<a href="{prefix}#{esc(mention.anchor)}">{esc(label)}</a>')
+            groups.append(f"<li>{', '.join(links)}</li>")
+        where = f"<ul>{''.join(groups)}</ul>" if groups else '<p class="xref-none">not yet mentioned</p>'
+        items.append(f'<li class="xref-index-term">{name} <span class="xref-short">{esc(term.short)}</span>{where}</li>')
+    return f'<ul class="xref-index">{"".join(items)}</ul>'
+
+
+def sources_html(backlinks: Backlinks, base: PageInfo) -> str:
+    items = []
+    for source in sorted(backlinks.registry.sources.values(), key=lambda s: (s.label.casefold(), s.date, s.id)):
+        who = esc(source.publisher) + (f" ({esc(source.author)})" if source.author else "")
+        url = f' <a class="xref-source-url" href="{esc(source.url)}">{esc(source.url)}</a>' if source.url else ""
+        note = f' <span class="xref-source-note">{esc(source.note)}</span>' if source.note else ""
+        cited = []
+        for page, ref in backlinks.citations.get(source.id, []):
+            label = page.label + (f": {ref.section}" if page.kind == "glossary" and ref.section else "")
+            cited.append(a_html(link(page.url, ref.anchor, base.url), label))
+        cited_html = ", ".join(cited) if cited else "not cited yet"
+        items.append(f'<li id="{esc(source.id)}" class="xref-source"><span class="xref-source-label">'
+                     f'{esc(source.label)}</span>: {who}, <cite>{esc(source.title)}</cite>, '
+                     f'{esc(source.date or "undated")}.{url}{note}<br>'
+                     f'<span class="xref-cited-in"><strong>Cited in:</strong> {cited_html}</span></li>')
+    return f'<ul class="xref-sources">{"".join(items)}</ul>'
+
+
+def concordance_html(number: int, backlinks: Backlinks, base: PageInfo) -> str:
+    registry = backlinks.registry
+    links, seen = [], set()
+    for quote in registry.quotes.get(number, [])[:1]:
+        page = registry.pages[quote.page]
+        links.append(a_html(link(page.url, f"para-{number}", base.url), f"quoted in {page.label}"))
+        seen.add(page.src)
+    for page, ref in backlinks.paragraph_refs.get(str(number), []):
+        if page.src not in seen:
+            links.append(a_html(link(page.url, ref.anchor, base.url), f"discussed in {page.label}"))
+            seen.add(page.src)
+    return "; ".join(links) if links else "not yet quoted in the handbook"

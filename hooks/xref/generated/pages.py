@@ -1,0 +1,63 @@
+"""Stage 6, generated pages, before the pages are processed: the Markdown of the glossary, index-of-terms and
+essay pages, with slots (<div class="xref-slot">) that the final pass fills in once every page is known
+(generated/lists.py)."""
+from __future__ import annotations
+
+from ..core.model import Term
+from ..core.urls import escape as esc
+from ..load.essay import Essay, reading_html
+
+
+def slot(name: str, tag: str = "div") -> str:
+    return f'<{tag} class="xref-slot" data-slot="{esc(name)}"></{tag}>'
+
+
+def sorted_terms(terms: dict[str, Term]) -> list[Term]:
+    return sorted(terms.values(), key=lambda t: (t.term.casefold(), t.id))
+
+
+def letter(term: Term) -> str:
+    first = next((c for c in term.term if c.isalnum()), "#").upper()
+    return first if "A" <= first <= "Z" else "#"
+
+
+def glossary_markdown(terms: dict[str, Term], sources: set[str]) -> str:
+    """The glossary page body; unknown related/sources ids are left out (the glossary check reports them)."""
+    blocks = []
+    for term in sorted_terms(terms):
+        parts = [f"## {term.term} {{#{term.id}}}"]
+        if term.chinese or term.pinyin:
+            chinese = f'<span lang="zh">{esc(term.chinese)}</span>' if term.chinese else ""
+            pinyin = f' <span class="xref-pinyin" lang="zh-Latn-pinyin">{esc(term.pinyin)}</span>' if term.pinyin else ""
+            parts.append(f'<p class="xref-chinese">{chinese}{pinyin}</p>')
+        parts.append(f'<p class="xref-short">{esc(term.short)}</p>')
+        parts.append(term.definition.strip())
+        # Written as HTML, not Markdown: on a glossary of hundreds of entries, Markdown's inline patterns are
+        # most of the page's build time. The [[…]] tokens are read from the HTML like any others.
+        facts = []
+        if any(r in terms for r in term.related):
+            facts.append("<strong>Related:</strong> " + ", ".join(f"[[term:{r}]]" for r in term.related if r in terms))
+        if any(s in sources for s in term.sources):
+            facts.append("<strong>Sources:</strong> " + ", ".join(f"[[src:{s}]]" for s in term.sources if s in sources))
+        facts_html = f'<p class="xref-facts">{"<br>".join(facts)}</p>\n' if facts else ""
+        parts.append(facts_html + slot(f"mentioned-in:{term.id}"))
+        blocks.append("\n\n".join(p for p in parts if p))
+    return "\n\n".join(blocks)
+
+
+def terms_markdown(terms: dict[str, Term]) -> str:
+    letters = sorted({letter(t) for t in terms.values()})
+    return "\n\n".join(f"## {l} {{#terms-{'other' if l == '#' else l.lower()}}}\n\n{slot('terms:' + l)}" for l in letters)
+
+
+def essay_markdown(essay: Essay) -> str:
+    blocks = [f"## {essay.title} {{#published-title}}"]
+    for number, paragraph in essay.paragraphs.items():
+        if paragraph.heading:
+            blocks.append(f"### {paragraph.heading} {{#published-heading-{number}}}")
+        blocks.append(
+            f'<div class="published-para" id="published-{number}"><p>'
+            f'<a class="essay-para-num" href="#published-{number}" title="Permanent link to ¶{number}">¶{number}</a> '
+            f'{reading_html(paragraph.text)}</p><p class="xref-concordance">{slot(f"concordance:{number}", "span")}'
+            f'</p></div>')
+    return "\n\n".join(blocks)
