@@ -103,9 +103,10 @@ def build_site(release: Release, site: Path, env: dict[str, str]) -> None:
 
 
 def build_editions(release: Release, site: Path, env: dict[str, str]) -> None:
-    """The PDF, EPUB and offline zip of this version, copied into its site's downloads/."""
-    command = [sys.executable, str(EDITIONS_CLI), "--site", str(site), "--version", release.version,
-               "--out", str(site.parent / "editions")]
+    """The PDF, EPUB and offline zip of this version, copied into its site's downloads/. The PDF and EPUB are
+    made from the site just built (one build of the site per release); the offline zip is a build of its own."""
+    command = [sys.executable, str(EDITIONS_CLI), "--site", str(site), "--from-site", str(site),
+               "--version", release.version, "--out", str(site.parent / "editions")]
     if subprocess.run(command, cwd=release.project, env=env).returncode != 0:
         raise ReleaseError(f"the PDF/EPUB editions of {release.version} failed (messages above)")
 

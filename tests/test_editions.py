@@ -476,3 +476,16 @@ def test_copy_into_site_refuses_a_folder_that_is_not_a_site(tmp_path, capsys):
     code = build_all.main(["--only", "offline", "--out", str(tmp_path / "out"), "--site", str(tmp_path)])
     assert code == 1
     assert f"{tmp_path}: not a built site" in capsys.readouterr().err
+
+
+def test_editions_from_a_built_site_build_no_site_of_their_own(built_site, tmp_path, monkeypatch):
+    """A release builds its site once: the PDF and EPUB are made from it (--from-site), not from another build."""
+    def no_build(*args, **kwargs):
+        raise AssertionError("the editions built the site again")
+    monkeypatch.setattr(build_all, "SiteBuild", no_build)
+    files = build_all.build_editions(("epub",), tmp_path / "out", "test-1.0", from_site=built_site)
+    assert zipfile.ZipFile(files["epub"]).testzip() is None
+    with pytest.raises(AssertionError, match="built the site again"):     # without it, the site is built
+        build_all.build_editions(("epub",), tmp_path / "again", "test-1.0")
+    release = (ROOT / "scripts" / "release.py").read_text(encoding="utf-8")
+    assert '"--from-site", str(site)' in release, "scripts/release.py makes its editions from its own build"

@@ -12,30 +12,21 @@ from conftest import ROOT, run_build
 
 sys.path.insert(0, str(ROOT / "scripts"))
 import third_party_scan  # noqa: E402
+from editions import common  # noqa: E402
+from xref.core.markdown_syntax import front_matter_lines  # noqa: E402
 
 SHARED_ESSAY = ROOT.parent / "shared" / "essay" / "fintechs-new-look.txt"
 
 
 def nav_pages() -> list[str]:
-    """Every Markdown page named in mkdocs.yml's navigation."""
-    config = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=yaml.BaseLoader)
-    pages: list[str] = []
-
-    def walk(items):
-        for item in items:
-            if isinstance(item, str):
-                pages.append(item)
-            elif isinstance(item, dict):
-                for value in item.values():
-                    walk(value) if isinstance(value, list) else pages.append(value)
-
-    walk(config["nav"])
-    return pages
+    """Every Markdown page named in mkdocs.yml's navigation (the editions' nav walker: one for the project)."""
+    return [page.src for page in common.nav_pages(common.load_config(ROOT / "mkdocs.yml"))]
 
 
 def front_matter_title(page: str) -> str:
     text = (ROOT / "docs" / page).read_text(encoding="utf-8")
-    return yaml.safe_load(text.split("---")[1])["title"]
+    _, end = front_matter_lines(text)   # the engine's front-matter reader
+    return yaml.safe_load("\n".join(text.split("\n")[1:end]))["title"]
 
 
 def output_path(site: Path, page: str) -> Path:

@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from xref.scan.html_scan import parse_fragment, scan_html
-from xref.scan.terms import TermIndex
+from xref.load.term_index import TermIndex
 from xref.core.model import Term
 
 TERMS = {

@@ -18,7 +18,7 @@ from xref.load.glossary import load_glossary, wordings
 from xref.markdown.quotes import corrections_html, quote_html
 from xref.markdown.transform import Handlers, transform
 from xref.scan.html_scan import parse_reference, scan_html
-from xref.scan.terms import TermIndex
+from xref.load.term_index import TermIndex
 
 ESSAY = ROOT / "essay" / "source.txt"
 EDITION = ROOT / "essay" / "edition.yml"

@@ -57,7 +57,7 @@ def test_no_fork_while_another_thread_runs(monkeypatch):
 
 def test_worker_returns_what_the_jobs_return_here():
     from xref.scan.html_scan import scan_html
-    from xref.scan.terms import TermIndex
+    from xref.load.term_index import TermIndex
     from xref.core.model import Term
     from xref.run.worker import Worker
 

@@ -3,10 +3,10 @@
 The folders are the stages, in the order a build runs them:
 
 1. load/       the data, loaded once into a frozen model (data.py): the essay and its edition (essay.py), the
-               bibliography, the glossary.
+               bibliography, the glossary and the index of its wordings for autolinks (term_index.py).
 2. markdown/   per page, the Markdown step (page_step.py): `::: essay N` quotations (quotes.py), ```d2
                figures (diagrams.py) and `<!-- xref:NAME -->` markers, by a line-based pass (transform.py).
-3. scan/       per page, one pass over the page's HTML (html_scan.py): glossary autolinks (terms.py) and
+3. scan/       per page, one pass over the page's HTML (html_scan.py): glossary autolinks and
                [[kind:id]] tokens, left as placeholders.
 4. check/      the checks: of each page's source (source.py: front matter, content rules, page links), and,
                once every page is known, across pages over the frozen registry (cross_page.py).

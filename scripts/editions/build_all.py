@@ -1,11 +1,14 @@
 """Build the offline editions (PDF, EPUB, offline website zip) and optionally copy them into a built site.
 
     python scripts/editions/build_all.py [--only pdf|epub|offline ...] [--out build/editions]
-                                         [--site SITE_DIR] [--version 1.0] [--config mkdocs.yml]
+                                         [--site SITE_DIR] [--from-site SITE_DIR] [--version 1.0]
+                                         [--config mkdocs.yml]
 
-The PDF and EPUB are made from a fresh build of the site in a temporary folder. With --site, the editions are
-copied into SITE_DIR/downloads/, where the announce bar links to them when the site was built with
-HANDBOOK_EDITIONS=true (mkdocs.yml: extra.editions).
+The PDF and EPUB are made from a fresh build of the site in a temporary folder, or, with --from-site, from a
+site just built from the same sources (a release builds its site once). With --site, the editions are copied
+into SITE_DIR/downloads/, where the announce bar links to them when the site was built with
+HANDBOOK_EDITIONS=true (mkdocs.yml: extra.editions). The offline zip is always a build of its own
+(mkdocs-offline.yml).
 """
 from __future__ import annotations
 
@@ -31,9 +34,11 @@ def edition_files(out_dir: Path) -> dict[str, Path]:
 
 
 def build_editions(kinds=KINDS, out_dir: Path = DEFAULT_OUT, version: str | None = None,
-                   timings: dict | None = None, config: Path = ROOT / "mkdocs.yml") -> dict[str, Path]:
+                   timings: dict | None = None, config: Path = ROOT / "mkdocs.yml",
+                   from_site: Path | None = None) -> dict[str, Path]:
     """Build the requested editions of the handbook that `config` describes into out_dir; returns {kind: path}.
-    `timings` receives seconds per step."""
+    `timings` receives seconds per step; `from_site`: a built site of the same sources to make the PDF and EPUB
+    from, instead of building one."""
     config = config.resolve()
     if not config.is_file():
         raise EditionError(f"{config}: no such MkDocs configuration; run from the handbook's folder or pass --config.")
@@ -47,7 +52,7 @@ def build_editions(kinds=KINDS, out_dir: Path = DEFAULT_OUT, version: str | None
         # Both MkDocs builds start at once: on two cores the offline site builds while the PDF is set.
         offline_build = offline.start(Path(tmp) / "offline", config) if "offline" in kinds else None
         try:
-            _print_editions(kinds, config, Path(tmp), out_dir, version, timings, built, begin)
+            _print_editions(kinds, config, Path(tmp), out_dir, version, timings, built, begin, from_site)
         except BaseException:
             if offline_build is not None:
                 offline_build.stop()
@@ -61,12 +66,14 @@ def build_editions(kinds=KINDS, out_dir: Path = DEFAULT_OUT, version: str | None
 
 
 def _print_editions(kinds, config_path: Path, tmp: Path, out_dir: Path, version, timings: dict, built: dict,
-                    begin: float) -> None:
-    """The PDF and the EPUB, both from one fresh build of the site."""
+                    begin: float, from_site: Path | None = None) -> None:
+    """The PDF and the EPUB, both from one build of the site (`from_site`, or a fresh one)."""
     from editions import assemble, epub, pdf
 
     if "pdf" in kinds or "epub" in kinds:
-        site = SiteBuild(tmp / "site", config_path).wait()
+        if from_site is not None:
+            check_site(from_site)
+        site = from_site or SiteBuild(tmp / "site", config_path).wait()
         timings["site build"] = time.perf_counter() - begin
         config = load_config(config_path)
         for kind, builder in (("pdf", pdf.build_pdf), ("epub", epub.build_epub)):
@@ -103,6 +110,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", action="append", choices=KINDS, help="build only this edition (repeatable)")
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="output folder (default build/editions)")
     parser.add_argument("--site", type=Path, help="also copy the editions into SITE/downloads/")
+    parser.add_argument("--from-site", type=Path, help="make the PDF and EPUB from this built site (same sources)")
     parser.add_argument("--version", help="edition/version shown on the cover (default: HANDBOOK_VERSION or git)")
     args = parser.parse_args(argv)
     kinds = tuple(args.only or KINDS)
@@ -110,7 +118,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.site:
             check_site(args.site)    # before minutes of work, not after
-        files = build_editions(kinds, args.out, args.version, timings, args.config)
+        files = build_editions(kinds, args.out, args.version, timings, args.config, args.from_site)
         if args.site:
             for path in copy_into_site(files, args.site):
                 print(f"copied {path}")

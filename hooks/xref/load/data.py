@@ -8,7 +8,7 @@ from pathlib import Path
 from ..check.source import data_file_problems
 from ..core.model import Source, Term
 from ..core.problems import Problem
-from ..scan.terms import TermIndex
+from .term_index import TermIndex
 from .bibliography import load_bibliography
 from .essay import Essay, load_edition, parse_essay
 from .glossary import load_glossary

@@ -17,7 +17,7 @@ import lxml.html
 from lxml import etree
 
 from ..core.model import Mention, Reference
-from .terms import TermIndex
+from ..load.term_index import TermIndex
 
 TOKEN_RE = re.compile(r"\[\[(?P<body>[^\[\]]+?)\]\]")  # may span a line break
 HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}

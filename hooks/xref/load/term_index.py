@@ -5,7 +5,7 @@ import re
 from itertools import accumulate
 
 from ..core.model import Term
-from ..load.glossary import key_of, wordings
+from .glossary import key_of, wordings
 
 SPLIT_RE = re.compile(r"(\w+)")                     # split() keeps the words at odd positions
 GAP_RE = re.compile(r"[\s\-\u2010\u2011]+$")       # what may stand between the words of one term
