@@ -1,5 +1,6 @@
 """Bad input, table-driven: each broken source fails the build with file, line and what to do, a non-zero exit,
-and nothing published. One more test breaks everything at once and expects every problem in one report."""
+no traceback, and nothing published. One more test breaks everything at once and expects every problem in one
+report. The cases that need no part of the real handbook break the fixture handbook (it builds in seconds)."""
 from __future__ import annotations
 
 import re
@@ -9,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from conftest import run_build
+from support.handbooks import fixture_copy
 
 
 def replace_once(path: Path, old: str, new: str) -> None:
@@ -37,6 +39,7 @@ class Case:
     where: str                 # regex: the file and line (and column where the checker knows it)
     says: str                  # regex: what is wrong
     todo: str                  # regex: what to do
+    project: str = "handbook"  # "handbook" (a copy of the real one) or "fixture" (the bees)
 
 
 CHAPTER2 = "docs/chapters/02-middleman-trap.md"
@@ -75,21 +78,104 @@ CASES = [
 ]
 
 
+HIVE = "docs/chapters/hive.md"
+SEASONS = "docs/chapters/seasons.md"
+
+
+def bees(name, breaks, where, says, todo) -> Case:
+    return Case(name, breaks, where, says, todo, project="fixture")
+
+
+def add_d2_link(root: Path, url: str) -> None:
+    append(root / HIVE, f'\n```d2 id="linked" caption="A link" alt="One box that links away"\nbox: {{link: "{url}"}}\n```\n')
+
+
+# The engine: what it would publish wrong without a word. Content security: an allowlist.
+CASES += [
+    bees("a quotation line inside an HTML comment is no quotation",
+         lambda r: replace_once(r / HIVE, "::: essay 2\n", "<!--\n::: essay 2\n-->\n"),
+         re.escape(HIVE) + r":\d+:1:", r"¶2 of the essay is not quoted on any page", r"add the line '::: essay 2'"),
+    bees("an unterminated reference",
+         lambda r: append(r / HIVE, "\nSee [[term:queen for the meaning.\n"),
+         re.escape(HIVE) + r":\d+:5:", r"a \[\[…\]\] reference is never closed", r"Close it with '\]\]'"),
+    bees("a reference inside a link's text",
+         lambda r: append(r / HIVE, "\n[see [[p:1]] there](../about.md)\n"),
+         re.escape(HIVE) + r":\d+:6:", r"inside a link's text is not resolved", r"let the reference be the link"),
+    bees("a reference in a page's title",
+         lambda r: replace_once(r / HIVE, "title: The hive\n", "title: The hive of the [[term:queen]]\n"),
+         re.escape(HIVE) + r":4:24:", r"in the front matter is published as it stands", r"Write the plain words"),
+    bees("a reference in a heading",
+         lambda r: append(r / HIVE, "\n## The [[term:queen]] herself\n"),
+         re.escape(HIVE) + r":\d+:8:", r"in a heading is published as it stands in the table of contents",
+         r"Write the plain words in the heading"),
+    bees("a malformed quotation line",
+         lambda r: append(r / HIVE, "\n::: esay 2\n"),
+         re.escape(HIVE) + r":\d+:1:", r"malformed quotation line", r"Write '::: essay N' on a line of its own"),
+    bees("a malformed marker",
+         lambda r: append(r / "docs/about.md", "\n<!-- xref: corrections -->\n"),
+         r"docs/about\.md:\d+:1:", r"malformed marker line", r"Write '<!-- xref:NAME -->'"),
+    bees("a paragraph reference in other digits",
+         lambda r: append(r / HIVE, "\nSee [[p:²]].\n"),
+         re.escape(HIVE) + r":\d+:5:", r"no paragraph ¶² in the essay", r"Write a number from 1 to"),
+    bees("a quotation of a paragraph in other digits",
+         lambda r: append(r / HIVE, "\n::: essay ١\n"),
+         re.escape(HIVE) + r":\d+:11:", r"no paragraph ¶١ in the essay", r"Write a number from 1 to"),
+    bees("a meta refresh to another host",
+         lambda r: append(r / HIVE, '\n<meta http-equiv="refresh" content="0;url=https://evil.example/">\n'),
+         re.escape(HIVE) + r":\d+:1:", r"element <meta> is not allowed in content", r"Remove it"),
+    bees("a base element",
+         lambda r: append(r / HIVE, '\n<base href="https://evil.example/">\n'),
+         re.escape(HIVE) + r":\d+:1:", r"element <base> is not allowed in content", r"Remove it"),
+    bees("a form that posts to another host",
+         lambda r: append(r / HIVE, '\n<form action="https://evil.example/"><button>Go</button></form>\n'),
+         re.escape(HIVE) + r":\d+:1:", r"element <form> is not allowed in content", r"Remove it"),
+    bees("a data: URL in raw HTML",
+         lambda r: append(r / HIVE, '\n<a href="data:text/html,hello">x</a>\n'),
+         re.escape(HIVE) + r":\d+:4:", r"URL scheme 'data:' is not allowed in href=", r"http\(s\):// or mailto:"),
+    bees("a data: URL in a Markdown link",
+         lambda r: append(r / HIVE, "\n[x](data:text/html,hello)\n"),
+         re.escape(HIVE) + r":\d+:\d+:", r"URL scheme 'data:' is not allowed in href=", r"http\(s\):// or mailto:"),
+    bees("an attribute that is not allowed",
+         lambda r: append(r / HIVE, '\n<p contenteditable="true">Edit me.</p>\n'),
+         re.escape(HIVE) + r":\d+:4:", r"attribute contenteditable= is not allowed on <p>", r"Remove the attribute"),
+    bees("an attribute list that adds a refused attribute",
+         lambda r: append(r / HIVE, "\nA paragraph.\n{: contenteditable=true }\n"),
+         re.escape(HIVE) + r":\d+:\d+:", r"attribute contenteditable= is not allowed on <p>", r"Remove the attribute"),
+    bees("a script inside inline SVG",
+         lambda r: append(r / HIVE, '\n<svg><script>alert(1)</script></svg>\n'),
+         re.escape(HIVE) + r":\d+:6:", r"raw <script> element", r"Remove it"),
+    bees("an event handler on inline SVG",
+         lambda r: append(r / HIVE, '\n<svg onload="alert(1)"><rect width="1" height="1"/></svg>\n'),
+         re.escape(HIVE) + r":\d+:6:", r"inline event handler onload=", r"Remove the attribute"),
+    bees("a javascript: link in a diagram",
+         lambda r: add_d2_link(r, "javascript:alert(1)"),
+         re.escape(HIVE) + r":\d+:1:", r"diagram 'linked': URL scheme 'javascript:' is not allowed in href=",
+         r"http\(s\):// or mailto:"),
+    bees("a meta element in a glossary definition",
+         lambda r: replace_once(r / "data/glossary.yml", "  definition: The queen lays all the eggs of the colony.",
+                                '  definition: The queen lays all the eggs. <meta http-equiv="refresh" content="0">'),
+         r"data/glossary\.yml:\d+:\d+:", r"element <meta> is not allowed in content", r"Remove it"),
+]
+
+
 @pytest.mark.parametrize("case", CASES, ids=[case.name for case in CASES])
 def test_bad_input_fails_the_build_clearly(case, handbook_copy, tmp_path):
-    case.breaks(handbook_copy)
+    project = handbook_copy if case.project == "handbook" else fixture_copy(tmp_path)
+    case.breaks(project)
     site = tmp_path / "site"
-    result = run_build(handbook_copy, site)
+    result = run_build(project, site)
     output = result.stdout + result.stderr
     assert result.returncode != 0, f"{case.name}: the build passed"
     for label, pattern in (("file and line", case.where), ("problem", case.says), ("what to do", case.todo)):
         assert re.search(pattern, output), f"{case.name}: no {label} matching {pattern!r} in:\n{output}"
+    assert "Traceback" not in output, f"{case.name}: a traceback:\n{output}"
     assert not site.exists(), f"{case.name}: a failed build published {site}"
     assert not list(tmp_path.glob(".site-*")), f"{case.name}: a failed build left its staging folder"
 
 
 def test_all_problems_of_a_build_are_reported_together(handbook_copy, tmp_path):
-    together = [c for c in CASES if c.name != "duplicate id"]  # it hides the about page's other problems
+    # "duplicate id" hides the about page's other problems; the fixture's cases break another handbook
+    together = [c for c in CASES if c.name != "duplicate id" and c.project == "handbook"]
     for case in together:
         case.breaks(handbook_copy)
     result = run_build(handbook_copy, tmp_path / "site")

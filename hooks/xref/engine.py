@@ -43,7 +43,8 @@ class Engine:
 
     def start(self, workers: int) -> None:
         """Run the per-page work in this process (0) or in a worker process (1) from now on."""
-        self.runner = make_runner(workers, PageWork(self.data, frozenset(self.documents)), self.notice)
+        work = PageWork(self.data, frozenset(self.documents), tuple(self.data.data_files(self.settings)))
+        self.runner = make_runner(workers, work, self.notice)
 
     def page_markdown(self, src: str, url: str, raw: str, markdown: str, meta: dict) -> str:
         if self.runner is None:

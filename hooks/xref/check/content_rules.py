@@ -11,6 +11,8 @@ from html.parser import HTMLParser
 from ..core.markdown_syntax import mask_markdown
 from ..core.problems import Problem, line_column
 from ..core.urls import is_external, is_javascript_url
+from . import allowlist
+from .allowlist import attribute_allowed
 
 
 def _problem(path: str, line: int, column: int, kind: tuple[str, str], **details) -> Problem:
@@ -56,6 +58,7 @@ class RawHtmlChecker(HTMLParser):
         self.path = path
         self.problems: list[Problem] = []
         self.in_style = False
+        self.in_svg = False
 
     def report(self, line: int, column: int, kind: tuple[str, str], **details) -> None:
         self.problems.append(_problem(self.path, line, column, kind, **details))
@@ -75,10 +78,13 @@ class RawHtmlChecker(HTMLParser):
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         line, column = self.where()
+        self.in_svg = self.in_svg or tag == "svg"
         if tag == "script":
             self.report(line, column, SCRIPT)
         elif tag in EMBED_TAGS:
             self.report(line, column, EMBED, tag=tag)
+        elif not (tag in allowlist.SVG_ELEMENTS_LOWER if self.in_svg else allowlist.element_allowed(tag)):
+            self.report(line, column, allowlist.ELEMENT, tag=tag)
         self.in_style = tag == "style"
         if "mermaid" in (dict(attrs).get("class") or "").split():
             self.report(line, column, MERMAID)
@@ -90,8 +96,12 @@ class RawHtmlChecker(HTMLParser):
     def check_attribute(self, tag: str, name: str, value: str) -> None:
         if name.startswith("on"):
             self.report(*self.where(name), HANDLER, name=name)
+        elif not self.in_svg and not attribute_allowed(tag, name):
+            self.report(*self.where(name), allowlist.ATTRIBUTE, tag=tag, name=name)
         if is_javascript_url(value):
             self.report(*self.where(name), JS_URL, url=value.strip())
+        elif name in allowlist.URL_ATTRIBUTES and not allowlist.scheme_allowed(value):
+            self.report(*self.where(name), allowlist.SCHEME, scheme=allowlist.url_scheme(value), name=name)
         urls: list[str] = []
         if name in RESOURCE_ATTRIBUTES:
             urls = srcset_urls(value) if name.endswith("srcset") else [value]
@@ -105,6 +115,7 @@ class RawHtmlChecker(HTMLParser):
 
     def handle_endtag(self, tag: str) -> None:
         self.in_style = False
+        self.in_svg = self.in_svg and tag != "svg"
 
     def handle_data(self, data: str) -> None:
         if self.in_style:

@@ -10,6 +10,7 @@ from ..core.problems import Problem
 from .content_rules import check_markdown, check_masked
 from .front_matter import front_matter_problem
 from .page_links import broken_links_in_masked
+from .tokens import front_matter_token_problems, heading_token_problems
 
 
 def source_problems(raw: str, file: str, src: str, pages: Set[str], front_matter_read: bool = False) -> list[Problem]:
@@ -17,8 +18,12 @@ def source_problems(raw: str, file: str, src: str, pages: Set[str], front_matter
     source path; empty to skip the link check; `front_matter_read`: MkDocs read the front matter as a mapping,
     so it has no problem to find). The page is masked once for all of them."""
     problems = [] if front_matter_read else [problem for problem in [front_matter_problem(raw, file)] if problem]
+    if raw.startswith("---"):
+        problems += front_matter_token_problems(raw, file)
     masked, fences = mask_markdown(raw)
     problems += check_masked(masked, fences, file)
+    if "[[" in masked:
+        problems += heading_token_problems(masked, file)
     if pages:
         problems += broken_links_in_masked(masked, file, src, pages)
     return problems

@@ -42,12 +42,21 @@ def did_you_mean(word: str, choices: Iterable[str], template: str = "Did you mea
     return f"Known: {shown}."
 
 
+ASCII_DIGITS = "0123456789"
+
+
+def paragraph_number(text: str) -> int | None:
+    """The number written as `text` in ASCII digits ("12"), else None: other digits ("²", "١٢") are no
+    paragraph number."""
+    return int(text) if text and all(c in ASCII_DIGITS for c in text) else None
+
+
 def nearest_number(text: str, numbers: Iterable[int], template: str) -> str:
     """Did-you-mean for paragraph numbers: the closest existing number (difflib is no help with digits)."""
     numbers = sorted(numbers)
     if not numbers:
         return "The essay has no numbered paragraphs."
-    digits = "".join(c for c in text if c.isdigit())
+    digits = "".join(c for c in text if c in ASCII_DIGITS)   # "²".isdigit() is true, and int("²") fails
     if not digits:
         return f"Write a number from {numbers[0]} to {numbers[-1]}."
     wanted = int(digits)

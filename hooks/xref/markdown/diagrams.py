@@ -22,6 +22,8 @@ from pathlib import Path
 import tinycss2  # already installed as a dependency of WeasyPrint
 from lxml import etree
 
+from ..check.allowlist import svg_problems
+
 SVG_NS = "http://www.w3.org/2000/svg"
 XLINK_HREF = "{http://www.w3.org/1999/xlink}href"
 # Readable on Material's two palettes: Neutral Default on white, Dark Mauve on slate.
@@ -184,6 +186,7 @@ def inline_svg(svg_text: str, *, prefix: str, alt: str, css_class: str, source: 
     root = etree.fromstring(svg_text.encode("utf-8"), etree.XMLParser(resolve_entities=False, no_network=True,
                                                                         strip_cdata=False))
     _reject_external_references(root, source)
+    _reject_what_the_allowlist_refuses(root, source)
     _prefix_ids(root, prefix)
     _scope_styles(root)
     _move_masks_into_defs(root)
@@ -198,6 +201,14 @@ def _reject_external_references(root, source: str) -> None:
             raise DiagramError(f"the diagram refers to `{target[:60] or 'a script'}`: the handbook loads nothing "
                                "from outside the page, so remove the icon or image",
                                _line_containing(source, target) if target else None)
+
+
+def _reject_what_the_allowlist_refuses(root, source: str) -> None:
+    """The content allowlist (check/allowlist.py) for SVG: e.g. a `link:` to a javascript: URL."""
+    refused = svg_problems(root)
+    if refused:
+        (message, fix), details, text = refused[0]
+        raise DiagramError(f"{message.format(**details)}: {fix}", _line_containing(source, text.split(":")[0]))
 
 
 def _prefix_ids(root, prefix: str) -> None:

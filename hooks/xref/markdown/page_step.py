@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 
 from ..core.model import Figure, PageInfo, Quote
-from ..core.problems import Problem, ProblemLog, did_you_mean, locate, nearest_number
+from ..core.problems import Problem, ProblemLog, did_you_mean, locate, nearest_number, paragraph_number
 from ..generated import pages as generated
 from ..load.data import Data, Settings
 from ..registry.registry import Registry
@@ -14,6 +14,7 @@ from .quotes import corrections_html, quote_html
 from .transform import Handlers, transform
 
 GENERATED = {"glossary", "sources", "terms", "essay"}
+KNOWN = GENERATED | {"corrections"}     # every marker name
 
 
 class MarkdownStep:
@@ -31,12 +32,13 @@ class MarkdownStep:
             essay=lambda number, line: self.quote(page, number, line),
             diagram=lambda info, body, line: self.diagram(page, info, body, line, next(figures)),
             marker=lambda name, line: self.marker(page, name, line),
+            malformed=lambda kind, text, line: self.malformed(page, kind, text, line),
         )
         return transform(markdown, handlers)
 
     def quote(self, page: PageInfo, number_text: str, line: int) -> str:
         essay = self.data.essay
-        number = int(number_text) if number_text.isdigit() else None
+        number = paragraph_number(number_text)
         line += page.offset
         if number not in essay.paragraphs:
             last = max(essay.paragraphs, default=0)
@@ -79,6 +81,15 @@ class MarkdownStep:
         self.figure_html[fig_id] = figure
         return generated.slot(f"figure:{fig_id}")
 
+    def malformed(self, page: PageInfo, kind: str, text: str, line: int) -> None:
+        if kind == "quotation":
+            hint = "Write '::: essay N' on a line of its own, N a paragraph number in ASCII digits."
+        else:
+            hint = f"Write '<!-- xref:NAME -->' on a line of its own, NAME one of {', '.join(sorted(KNOWN))}."
+        column = len(text) - len(text.lstrip()) + 1
+        self.log.add(Problem(page.file, line + page.offset, column, f"malformed {kind} line (it would be published "
+                             "as it stands)", text=text.strip(), hint=hint))
+
     def marker(self, page: PageInfo, name: str, line: int) -> str | None:
         if name in GENERATED:
             self.registry.special[name] = page.src
@@ -93,7 +104,7 @@ class MarkdownStep:
             return generated.slot("sources")
         if name == "corrections":
             return corrections_html(self.data.essay)
-        known = sorted(GENERATED | {"corrections"})
+        known = sorted(KNOWN)
         self.log.add(Problem(page.file, line + page.offset, 1, f"unknown marker xref:{name}",
                              hint=did_you_mean(name, known, "Did you mean <!-- xref:{} -->?")))
         return None

@@ -7,10 +7,13 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from ..core.markdown_syntax import fence_closes, fence_opening
+from ..core.markdown_syntax import fence_closes, fence_opening, mask_inline_code
 
 ESSAY_RE = re.compile(r"^\s*:::\s*essay\s+(?P<number>\S+)\s*$")
 MARKER_RE = re.compile(r"^\s*<!--\s*xref:(?P<name>[a-z-]+)\s*-->\s*$")
+# What looks like a quotation line or a marker but is neither: published as it stands, so reported.
+LIKE_ESSAY_RE = re.compile(r"^\s*:::")
+LIKE_MARKER_RE = re.compile(r"<!--\s*xref", re.IGNORECASE)
 
 
 @dataclass
@@ -19,6 +22,13 @@ class Handlers:
     essay: Callable[[str, int], str]
     diagram: Callable[[str, str, int], str]
     marker: Callable[[str, int], str | None]
+    malformed: Callable[[str, str, int], None] = lambda kind, line, number: None   # "quotation" or "marker"
+
+
+def _opens_comment(line: str) -> bool:
+    """Whether an HTML comment opened on `line` is still open at its end."""
+    start = line.rfind("<!--")
+    return start >= 0 and "-->" not in line[start + 4:]
 
 
 def transform(markdown: str, handlers: Handlers) -> str:
@@ -42,8 +52,20 @@ def transform(markdown: str, handlers: Handlers) -> str:
                 out += lines[index:end + 1]
             index = end + 1
             continue
+        prose = mask_inline_code(line) if "`" in line else line    # `<!--` in a code span opens nothing
+        if _opens_comment(prose):    # nothing inside an HTML comment is quoted or replaced: it is not shown
+            end = index + 1
+            while end < len(lines) and "-->" not in lines[end]:
+                end += 1
+            out += lines[index:end + 1]
+            index = end + 1
+            continue
         essay = ESSAY_RE.match(line)
         marker = MARKER_RE.match(line)
+        if not essay and LIKE_ESSAY_RE.match(prose):
+            handlers.malformed("quotation", line, index + 1)
+        elif not marker and LIKE_MARKER_RE.search(prose):
+            handlers.malformed("marker", line, index + 1)
         if essay:
             out += ["", handlers.essay(essay["number"], index + 1), ""]
         elif marker and (replacement := handlers.marker(marker["name"], index + 1)) is not None:

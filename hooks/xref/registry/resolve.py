@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from ..core.model import PageInfo, Reference
-from ..core.problems import did_you_mean, nearest_number
+from ..core.problems import did_you_mean, nearest_number, paragraph_number
 from .registry import Registry
 
 KINDS = ("ch", "sec", "p", "fig", "term", "src")
@@ -74,7 +74,7 @@ def _sec(target: str, page: PageInfo, registry: Registry) -> Resolution:
 
 
 def _p(target: str, page: PageInfo, registry: Registry) -> Resolution:
-    number = int(target) if target.isdigit() else None
+    number = paragraph_number(target)
     if number not in registry.paragraphs:
         last = max(registry.paragraphs, default=0)
         return Unresolved(f"no paragraph ¶{target} in the essay (it has ¶1 to ¶{last})",

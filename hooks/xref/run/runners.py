@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from functools import partial
 
 from ..core.model import PageInfo
+from ..check.allowlist import refused_problems
+from ..check.tokens import stray_token_problems
 from ..core.problems import Problem
 from ..finalize.final_pass import Snapshot, finalize_page
 from ..load.data import Data
@@ -27,6 +29,7 @@ class PageWork:
     """The per-page jobs, bound to the build's frozen data: what a runner runs."""
     data: Data
     documents: frozenset[str]   # every Markdown page of the build, by source path (for the page-link check)
+    data_files: tuple[tuple[str, str], ...] = ()   # (label, text) of the data files pages draw Markdown from
 
     def check(self, raw: str, file: str, src: str, front_matter_read: bool) -> list[Problem]:
         from ..check.source import source_problems
@@ -34,6 +37,11 @@ class PageWork:
 
     def check_page(self, page: PageInfo) -> list[Problem]:
         return self.check(page.raw, page.file, page.src, bool(page.meta))
+
+    def scan_problems(self, page: PageInfo, scan: PageScan) -> list[Problem]:
+        """What the scan found it could not replace on `page`, and what the content allowlist refuses there."""
+        problems = stray_token_problems(page, scan.stray, self.data_files) if scan.stray else []
+        return problems + refused_problems(page, scan.refused, self.data_files) if scan.refused else problems
 
     def scan(self, html: str, autolink: bool, scope: frozenset[str] | None) -> tuple[str, PageScan]:
         return scan_html(html, self.data.index, autolink=autolink, scope_ids=scope)
@@ -67,6 +75,7 @@ class InProcessRunner:
     def scan(self, page: PageInfo, html: str) -> str:
         html, scan = self.work.scan_page(page, html)
         record(page, scan)
+        self.problems += self.work.scan_problems(page, scan)
         return html
 
     def collect(self, registry: Registry, figure_html: dict[str, str], order: list[str]) -> list[Problem]:
@@ -118,9 +127,10 @@ class ForkedRunner:
             elif failed(result):
                 lost = lost or result
             else:
-                page.references, page.headings = result
+                page.references, page.headings, stray, refused = result
+                problems += self.work.scan_problems(page, PageScan(stray=stray, refused=refused))
         if lost:
-            self._work_here(registry, figure_html)
+            problems += self._work_here(registry, figure_html)
         return problems
 
     def final(self, src: str, html: str, snapshot: Snapshot) -> tuple[str, str]:
@@ -146,14 +156,17 @@ class ForkedRunner:
         self.notice(f"{what}; the build goes on in this process" + (f"\n{traceback.rstrip()}" if traceback
                                                                            else ""))
 
-    def _work_here(self, registry: Registry, figure_html: dict[str, str]) -> None:
-        """Stop the worker and scan every page in this process, for a final pass here."""
+    def _work_here(self, registry: Registry, figure_html: dict[str, str]) -> list[Problem]:
+        """Stop the worker and scan every page in this process, for a final pass here; the scans' problems."""
         self.worker.close()
+        problems = []
         for src, html in self.unscanned.items():
             page = registry.pages[src]
             self.scanned_html[src], scan = self.work.scan_page(page, html)
             record(page, scan)
+            problems += self.work.scan_problems(page, scan)
         self.here = Snapshot(registry, figure_html)
+        return problems
 
     # --- in the worker ---------------------------------------------------------------------------------------
 
@@ -161,7 +174,8 @@ class ForkedRunner:
         """Scan a page and keep the result for the final pass; the build's checks need only its references and
         headings."""
         self.scanned_html[src], self.scans[src] = self.work.scan(html, autolink, scope)
-        return self.scans[src].references, self.scans[src].headings
+        scan = self.scans[src]
+        return scan.references, scan.headings, scan.stray, scan.refused
 
     def _final_stream(self, parts: tuple, figure_html: dict[str, str],
                       order: list[str]) -> Iterable[tuple[str, Callable]]:

@@ -16,7 +16,9 @@ from dataclasses import dataclass, field
 import lxml.html
 from lxml import etree
 
+from ..check.allowlist import html_problems
 from ..core.model import Mention, Reference
+from ..core.problems import paragraph_number
 from ..load.term_index import TermIndex
 
 TOKEN_RE = re.compile(r"\[\[(?P<body>[^\[\]]+?)\]\]")  # may span a line break
@@ -37,6 +39,8 @@ class PageScan:
     mentions: list[Mention] = field(default_factory=list)
     references: list[Reference] = field(default_factory=list)
     headings: dict[str, str] = field(default_factory=dict)
+    stray: list[tuple[str, str]] = field(default_factory=list)   # ("unterminated" or "link", text): not replaced
+    refused: list[tuple] = field(default_factory=list)           # what the content allowlist refuses (check/)
 
 
 @dataclass(slots=True)
@@ -83,6 +87,7 @@ class _Collector:
         self.section = ""
         self.scope = ""
         self.linked: set[str] = set()   # terms already linked in the input (a second pass adds nothing)
+        self.stray: list[tuple[str, str]] = []
 
     def visit(self, element, autolink: bool, tokens: bool, paragraph: int | None) -> None:
         tag = element.tag
@@ -99,9 +104,11 @@ class _Collector:
             self.section = text
         if tag == "xref-term" or (tag == "a" and (element.get("data-xref") or "").startswith("term:")):
             self.linked.add(element.get("data-term") or element.get("data-xref")[5:])
+        elif tag == "a" and tokens and "[[" in element.text_content():   # a link's text is not scanned for tokens
+            self.stray += [("link", token) for token in stray_tokens(element.text_content())]
         if tag == "blockquote" and "essay-para" in classes:
-            number = (element.get("id") or "").removeprefix("para-")
-            paragraph = int(number) if number.isdigit() else paragraph
+            number = paragraph_number((element.get("id") or "").removeprefix("para-"))
+            paragraph = number if number is not None else paragraph
         inner_auto = autolink and tag not in NO_AUTOLINK and not (classes & NO_AUTOLINK_CLASSES) and bool(tag)
         inner_tokens = tokens and tag not in NO_TOKENS and not (classes & NO_TOKEN_CLASSES) and bool(tag)
         if tag and (inner_auto or inner_tokens):
@@ -152,6 +159,8 @@ class _Rewriter:
     def add_text(self, pieces: list, text: str, slot: _Slot) -> None:
         if not text:
             return
+        if slot.tokens and "[[" in text:     # what is left between the tokens: an opening never closed
+            self.scan.stray += [("unterminated", token) for token in stray_tokens(text)]
         if not slot.autolink:
             pieces.append(text)
             return
@@ -222,6 +231,17 @@ def _apply(element, attr: str, pieces: list) -> None:
             parent.insert(at + offset, child)
 
 
+def stray_tokens(text: str) -> list[str]:
+    """Each [[…]] of `text`, and each "[[" that nothing closes, with the words after it (to locate it)."""
+    found = [match.group() for match in TOKEN_RE.finditer(text)]
+    rest = TOKEN_RE.sub("", text)
+    start = rest.find("[[")
+    while start >= 0:
+        found.append(rest[start:start + 40].split("\n")[0])
+        start = rest.find("[[", start + 2)
+    return found
+
+
 def parse_fragment(html: str):
     return lxml.html.fragment_fromstring(html, create_parent="div")
 
@@ -236,6 +256,7 @@ def scan_html(html: str, index: TermIndex, *, autolink: bool = True,
     if not html.strip():
         return html, PageScan()
     root = parse_fragment(html)
+    refused = html_problems(root)
     collector = _Collector(autolink, scope_ids or set())
     collector.visit(root, autolink, True, None)
     rewriter = _Rewriter(index)
@@ -243,6 +264,8 @@ def scan_html(html: str, index: TermIndex, *, autolink: bool = True,
     for slot in collector.slots:
         rewriter.rewrite(slot)
     rewriter.scan.headings = collector.headings
+    rewriter.scan.stray = collector.stray + rewriter.scan.stray
+    rewriter.scan.refused = refused
     if not rewriter.changed:
         return html, rewriter.scan  # nothing to link: the page is left byte for byte as it was
     return serialize_fragment(root), rewriter.scan
