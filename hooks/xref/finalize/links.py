@@ -19,7 +19,10 @@ def reference_html(ref: Reference, resolution: Resolution, href: str) -> str:
         attrs.append(f'title="{esc(resolution.title)}"')
     if ref.anchor:
         attrs.append(f'id="{esc(ref.anchor)}"')
-    return f"<a {' '.join(attrs)}>{esc(ref.text or resolution.text)}</a>"
+    link = f"<a {' '.join(attrs)}>{esc(ref.text or resolution.text)}</a>"
+    if ref.kind == "q":     # the essay's own words: set as a quotation (the browser adds the marks)
+        return f'<q class="essay-words" cite="{esc(href)}">{link}</q>'
+    return link
 
 
 def reference_text(ref: Reference, resolution: Resolution) -> str:

@@ -29,7 +29,7 @@ class Backlinks:
             self.terms_of[page.src] = set(grouped)
             seen = set()
             for ref in page.references:
-                if ref.kind == "p" and ref.target not in seen:
+                if ref.kind in ("p", "q") and ref.target not in seen:
                     seen.add(ref.target)
                     self.paragraph_refs[ref.target].append((page, ref))
         self.citations: dict[str, list[tuple[PageInfo, object]]] = defaultdict(list)
@@ -63,7 +63,7 @@ def page_edges(registry: Registry, resolutions: dict[tuple[str, int], Resolution
     edges: Counter = Counter()
     for page in registry.pages.values():
         for ref in page.references:
-            if ref.kind not in ("ch", "sec", "fig", "p"):
+            if ref.kind not in ("ch", "sec", "fig", "p", "q"):
                 continue
             target = resolutions[(page.src, ref.number)]
             if isinstance(target, Target) and target.page.src != page.src:

@@ -12,6 +12,7 @@ from .term_index import TermIndex
 from .bibliography import load_bibliography
 from .essay import Essay, load_edition, parse_essay
 from .glossary import load_glossary
+from .passages import Passages
 
 DEFAULTS = {"essay": "essay/source.txt", "edition": "essay/edition.yml", "glossary": "data/glossary.yml",
             "bibliography": "data/bibliography.yml", "essay_url": "", "cache": ".cache/diagrams"}
@@ -54,6 +55,7 @@ class Data:
     sources: dict[str, Source]
     terms: dict[str, Term]
     index: TermIndex           # the glossary's wordings, for autolinks
+    passages: Passages         # the essay's reading text, for checking quotations of it
 
     def data_files(self, settings: Settings) -> list[tuple[str, str]]:
         """(label, text) of the data files whose Markdown reaches pages: where a token that is in no page's
@@ -79,6 +81,8 @@ def load_data(settings: Settings) -> tuple[Data, list[Problem]]:
     problems += found
     terms, found = load_glossary(settings.path("glossary"), settings.label("glossary"), sources)
     problems += found
+    passages = Passages(essay)
     for key in ("glossary", "bibliography"):  # their Markdown reaches readers too
-        problems += data_file_problems(settings.path(key), settings.label(key))
-    return Data(essay, sources, terms, TermIndex(terms)), problems
+        problems += data_file_problems(settings.path(key), settings.label(key),
+                                       passages if key == "glossary" else None)
+    return Data(essay, sources, terms, TermIndex(terms), passages), problems

@@ -6,13 +6,16 @@ from __future__ import annotations
 from dataclasses import replace
 
 from ..core.model import Figure, PageInfo, Quote, Source, Term
+from ..load.passages import Passages
 
 
 class Registry:
-    def __init__(self, terms: dict[str, Term], sources: dict[str, Source], paragraphs: set[int]) -> None:
+    def __init__(self, terms: dict[str, Term], sources: dict[str, Source], paragraphs: set[int],
+                 passages: Passages | None = None) -> None:
         self.terms = terms
         self.sources = sources
         self.paragraphs = paragraphs
+        self.passages = passages                       # the essay's words, for [[q:N|…]] quotations
         self.pages: dict[str, PageInfo] = {}          # by src path
         self.figures: dict[str, list[Figure]] = {}
         self.quotes: dict[int, list[Quote]] = {}

@@ -9,7 +9,7 @@ from ..core.model import PageInfo, Reference
 from ..core.problems import did_you_mean, nearest_number, paragraph_number
 from .registry import Registry
 
-KINDS = ("ch", "sec", "p", "fig", "term", "src")
+KINDS = ("ch", "sec", "p", "q", "fig", "term", "src")
 
 
 @dataclass(frozen=True)
@@ -36,6 +36,8 @@ def resolve(ref: Reference, page: PageInfo, registry: Registry) -> Resolution:
     if resolver is None:
         return Unresolved(f"unknown reference kind {ref.kind!r}",
                           did_you_mean(ref.kind, KINDS, "Did you mean [[{}:…]]?"))
+    if ref.kind == "q":
+        return _q(ref.target, ref.text, page, registry)
     return resolver(ref.target, page, registry)
 
 
@@ -85,6 +87,30 @@ def _p(target: str, page: PageInfo, registry: Registry) -> Resolution:
     return _on(registry.special_page("essay"), "p", f"published-{number}", f"¶{number}")
 
 
+def _q(target: str, words: str, page: PageInfo, registry: Registry) -> Resolution:
+    """A quotation of the essay's words, checked against ¶target (after the declared repairs)."""
+    where = _p(target, page, registry)
+    if isinstance(where, Unresolved):
+        return Unresolved(where.message, where.hint.replace("[[p:", "[[q:").replace("]]", "|…]]"))
+    number, passages = paragraph_number(target), registry.passages
+    if not words:
+        return Unresolved("a quotation needs the essay's words", f"Write [[q:{number}|the words, as in ¶{number}]].")
+    if passages is None:
+        return Target(where.page, where.anchor, words)
+    found = passages.find(words)
+    if number in found:
+        return Target(where.page, where.anchor, words, f"¶{number}: {passages.sentence(number, words)}")
+    if found:
+        return Unresolved(f"the quoted words stand in ¶{found[0]}, not in ¶{number}",
+                          f"Write [[q:{found[0]}|{words}]].")
+    passage, _ = passages.closest(words, number)
+    if passage is None:
+        return Unresolved(f"the quoted words are not the essay's (¶{number})",
+                          "Quote the essay's words exactly; straight and curly quotes count as the same.")
+    return Unresolved(f"the quoted words are not the essay's (¶{number})",
+                      f"Did you mean '{passage.text}' (¶{passage.paragraph})?")
+
+
 def _fig(target: str, page: PageInfo, registry: Registry) -> Resolution:
     if target not in registry.figures:
         return Unresolved(f"unknown figure id {target!r}",
@@ -110,4 +136,4 @@ def _src(target: str, page: PageInfo, registry: Registry) -> Resolution:
 
 
 RESOLVERS: dict[str, Callable[[str, PageInfo, Registry], Resolution]] = {
-    "ch": _ch, "sec": _sec, "p": _p, "fig": _fig, "term": _term, "src": _src}
+    "ch": _ch, "sec": _sec, "p": _p, "q": _p, "fig": _fig, "term": _term, "src": _src}

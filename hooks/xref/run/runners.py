@@ -33,7 +33,8 @@ class PageWork:
 
     def check(self, raw: str, file: str, src: str, front_matter_read: bool) -> list[Problem]:
         from ..check.source import source_problems
-        return source_problems(raw, file, src, self.documents, front_matter_read=front_matter_read)
+        return source_problems(raw, file, src, self.documents, front_matter_read=front_matter_read,
+                               passages=self.data.passages)
 
     def check_page(self, page: PageInfo) -> list[Problem]:
         return self.check(page.raw, page.file, page.src, bool(page.meta))
@@ -44,7 +45,7 @@ class PageWork:
         return problems + refused_problems(page, scan.refused, self.data_files) if scan.refused else problems
 
     def scan(self, html: str, autolink: bool, scope: frozenset[str] | None) -> tuple[str, PageScan]:
-        return scan_html(html, self.data.index, autolink=autolink, scope_ids=scope)
+        return scan_html(html, self.data.index, autolink=autolink, scope_ids=scope, passages=self.data.passages)
 
     def scan_page(self, page: PageInfo, html: str) -> tuple[str, PageScan]:
         return self.scan(html, *self.scan_options(page))
@@ -184,7 +185,7 @@ class ForkedRunner:
         for src, page in pages.items():
             record(page, self.scans[src])
         data = self.work.data
-        registry = Registry(data.terms, data.sources, set(data.essay.paragraphs)).adopt(*parts)
+        registry = Registry(data.terms, data.sources, set(data.essay.paragraphs), data.passages).adopt(*parts)
         snapshot = Snapshot(registry, figure_html)
         return ((src, partial(self.work.finalize, src, self.scanned_html.pop(src, ""), snapshot)) for src in order)
 

@@ -19,6 +19,7 @@ from lxml import etree
 from ..check.allowlist import html_problems
 from ..core.model import Mention, Reference
 from ..core.problems import paragraph_number
+from ..load.passages import Passages, quoted_runs
 from ..load.term_index import TermIndex
 
 TOKEN_RE = re.compile(r"\[\[(?P<body>[^\[\]]+?)\]\]")  # may span a line break
@@ -129,8 +130,9 @@ class _Collector:
 class _Rewriter:
     """Splits text slots into text and new elements, recording mentions and references."""
 
-    def __init__(self, index: TermIndex) -> None:
+    def __init__(self, index: TermIndex, passages: Passages | None = None) -> None:
         self.index = index
+        self.passages = passages
         self.scan = PageScan()
         self.linked: set[str] = set()
         self.counters: dict[str, int] = {}
@@ -164,6 +166,32 @@ class _Rewriter:
         if not slot.autolink:
             pieces.append(text)
             return
+        if self.passages is not None and slot.paragraph is None and ('"' in text or "“" in text):
+            position = 0
+            for start, end, number, words in self.quotations(text):
+                self.add_terms(pieces, text[position:start], slot)
+                pieces.append(self.quotation(number, words, text[start:end], slot))
+                position = end
+            text = text[position:]
+        self.add_terms(pieces, text, slot)
+
+    def quotations(self, text: str):
+        """(start, end, ¶, words) of each quoted run of the essay's own words in commentary."""
+        for start, end, words in quoted_runs(text):
+            found = self.passages.find(words)
+            if found:
+                yield start, end, found[0], words
+
+    def quotation(self, number: int, words: str, quoted: str, slot: _Slot):
+        """A quotation of the essay that nobody marked, taken as [[q:N|words]] (so checked and linked alike)."""
+        occurrence = self.tokens_seen.get(quoted, 0)
+        self.tokens_seen[quoted] = occurrence + 1
+        reference = Reference(len(self.scan.references), "q", str(number), words, quoted, occurrence,
+                              anchor=self.next_anchor(f"quote-para-{number}"), section=slot.section)
+        self.scan.references.append(reference)
+        return etree.Element("xref-ref", {"data-n": str(reference.number)})
+
+    def add_terms(self, pieces: list, text: str, slot: _Slot) -> None:
         position = 0
         for start, end, term in self.index.matches(text):
             # Only the first mention on a page becomes a link; later ones stay plain text (fewer tags to index).
@@ -200,6 +228,8 @@ class _Rewriter:
             reference.anchor = self.next_anchor(f"cite-{target}")
         elif kind == "p":
             reference.anchor = self.next_anchor(f"ref-para-{target}")
+        elif kind == "q":
+            reference.anchor = self.next_anchor(f"quote-para-{target}")
         self.scan.references.append(reference)
         return etree.Element("xref-ref", {"data-n": str(reference.number)})
 
@@ -251,7 +281,7 @@ def serialize_fragment(root) -> str:
 
 
 def scan_html(html: str, index: TermIndex, *, autolink: bool = True,
-              scope_ids: Set[str] | None = None) -> tuple[str, PageScan]:
+              scope_ids: Set[str] | None = None, passages: Passages | None = None) -> tuple[str, PageScan]:
     """Rewrite one page's HTML; `scope_ids` (glossary page) keeps each entry from linking to itself."""
     if not html.strip():
         return html, PageScan()
@@ -259,7 +289,7 @@ def scan_html(html: str, index: TermIndex, *, autolink: bool = True,
     refused = html_problems(root)
     collector = _Collector(autolink, scope_ids or set())
     collector.visit(root, autolink, True, None)
-    rewriter = _Rewriter(index)
+    rewriter = _Rewriter(index, passages)
     rewriter.linked |= collector.linked
     for slot in collector.slots:
         rewriter.rewrite(slot)
