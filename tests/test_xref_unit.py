@@ -13,9 +13,9 @@ from xref.core.model import Source, Term
 from xref.core.problems import did_you_mean, line_column, locate, nearest_number
 from xref.core.urls import link, relative_url
 from xref.load.bibliography import load_bibliography
-from xref.load.essay import load_edition, parse_essay, reading_html, repairs
+from xref.load.essay import load_edition, parse_essay, repairs
 from xref.load.glossary import load_glossary, wordings
-from xref.markdown.quotes import corrections_html, quote_html
+from xref.markdown.quotes import corrections_html, marked_html, quote_html
 from xref.markdown.transform import Handlers, transform
 from xref.scan.html_scan import parse_reference, scan_html
 from xref.load.term_index import TermIndex
@@ -70,7 +70,7 @@ def test_an_altered_paragraph_is_named_with_its_line(tmp_path):
 def test_missing_spaces_are_repaired_visibly_and_nothing_else_changes():
     essay, _ = real_essay()
     text = essay.paragraphs[1].text
-    rendered = reading_html(text)
+    rendered = marked_html(text)
     assert 'on.<ins class="ed-repair" title="Editorial repair: space added"> </ins>Different' in rendered
     root = lxml.html.fragment_fromstring(rendered, create_parent="div")
     reading = root.text_content()

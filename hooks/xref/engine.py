@@ -30,8 +30,7 @@ class Engine:
         self.data: Data
         self.data, problems = load_data(settings)
         self.log.extend(problems)
-        self.registry = Registry(self.data.terms, self.data.sources, set(self.data.essay.paragraphs),
-                                 self.data.passages)
+        self.registry = Registry.for_data(self.data)
         self.markdown = MarkdownStep(self.data, settings, self.registry, self.log)
         self.documents: set[str] = set()  # every Markdown page of the build, by source path (set from on_files)
         self.runner: InProcessRunner | None = None

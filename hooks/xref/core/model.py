@@ -59,6 +59,7 @@ class Reference:
     occurrence: int        # how many identical tokens came before it on the page
     anchor: str = ""       # element id given to the generated link, if any
     section: str = ""
+    context: str = ""      # a few words of the text before it (paragraph references: the panel shows them)
 
 
 @dataclass

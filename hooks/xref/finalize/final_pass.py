@@ -124,4 +124,6 @@ def slot_html(name: str, page: PageInfo, snapshot: Snapshot) -> str:
         return lists.sources_html(snapshot.backlinks, page)
     if kind == "concordance":
         return lists.concordance_html(int(arg), snapshot.backlinks, page)
+    if kind == "panel":
+        return lists.panel_html(int(arg), snapshot.backlinks, page)
     return ""

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from ..core.model import PageInfo
 
-BACKLINK_SLOTS = ("mentioned-in:", "concordance:")   # lists of links to other pages: not for the search index
+BACKLINK_SLOTS = ("mentioned-in:", "concordance:", "panel:")   # lists of links to other pages: not for search
 
 
 def searchable(page: PageInfo | None) -> bool:

@@ -19,7 +19,8 @@ class Backlinks:
         self.pages = sorted(pages, key=lambda p: (p.chapter is None, p.chapter or 0, p.label.casefold()))
         self.by_term: dict[str, list[tuple[PageInfo, list]]] = defaultdict(list)
         self.terms_of: dict[str, set[str]] = {}
-        self.paragraph_refs: dict[str, list[tuple[PageInfo, object]]] = defaultdict(list)
+        self.paragraph_refs: dict[str, list[tuple[PageInfo, object]]] = defaultdict(list)   # the first per page
+        self.places: dict[str, list[tuple[PageInfo, object]]] = defaultdict(list)           # every one
         for page in self.pages:
             grouped: dict[str, list] = {}
             for mention in page.mentions:
@@ -29,9 +30,11 @@ class Backlinks:
             self.terms_of[page.src] = set(grouped)
             seen = set()
             for ref in page.references:
-                if ref.kind in ("p", "q") and ref.target not in seen:
-                    seen.add(ref.target)
-                    self.paragraph_refs[ref.target].append((page, ref))
+                if ref.kind in ("p", "q"):
+                    self.places[ref.target].append((page, ref))
+                    if ref.target not in seen:
+                        seen.add(ref.target)
+                        self.paragraph_refs[ref.target].append((page, ref))
         self.citations: dict[str, list[tuple[PageInfo, object]]] = defaultdict(list)
         for page in registry.pages.values():
             for ref in page.references:

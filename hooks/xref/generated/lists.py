@@ -91,3 +91,53 @@ def concordance_html(number: int, backlinks: Backlinks, base: PageInfo) -> str:
             links.append(a_html(link(page.url, ref.anchor, base.url), f"discussed in {page.label}"))
             seen.add(page.src)
     return "; ".join(links) if links else "not yet quoted in the handbook"
+
+
+def panel_html(number: int, backlinks: Backlinks, base: PageInfo) -> str:
+    """Under a quoted paragraph (and under it on the essay's page): every place that discusses it, its notes and
+    the glossary terms it names; a summary when closed. Empty when there is nothing to show."""
+    registry = backlinks.registry
+    places = backlinks.places.get(str(number), [])
+    notes = registry.notes.get(number, [])
+    terms = [registry.terms[t] for t in registry.paragraph_terms.get(number, []) if t in registry.terms]
+    quoted = [registry.pages[q.page] for q in registry.quotes.get(number, [])[:1] if base.kind == "essay"]
+    if not (places or notes or terms or quoted):
+        return ""
+    parts, counts = [], []
+    if quoted or places:
+        items = [f"<li>{a_html(link(page.url, f'para-{number}', base.url), f'Quoted in {page.label}')}</li>"
+                 for page in quoted]
+        for page, ref in places:
+            where = page.label + (f": {ref.section}" if ref.section else "")
+            context = f' <span class="panel-context">{esc(ref.context)}</span>' if ref.context else ""
+            items.append(f"<li>{a_html(link(page.url, ref.anchor, base.url), where)}{context}</li>")
+        parts.append(f'<p class="panel-title">Discussed in</p><ul class="panel-places">{"".join(items)}</ul>')
+        counts.append(f"discussed in {_count(len(places), 'place')}" if places else "quoted")
+    if notes:
+        prefix = "published-" if base.kind == "essay" else ""
+        items = "".join(f'<li><a href="#{prefix}{n.id}">{n.paragraph}.{n.number}</a> {esc(n.lemma)}</li>'
+                        for n in notes)
+        parts.append(f'<p class="panel-title">Notes</p><ul class="panel-notes">{items}</ul>')
+        counts.append(_count(len(notes), "note"))
+    glossary = registry.special_page("glossary")
+    if terms and glossary is not None:
+        items = ", ".join(a_html(link(glossary.url, t.id, base.url), t.term, "xref xref-term") for t in terms)
+        parts.append(f'<p class="panel-title">Terms</p><p class="panel-terms">{items}</p>')
+        counts.append(_count(len(terms), "glossary term"))
+    return (f'<details class="essay-panel" id="{"published-" if base.kind == "essay" else ""}panel-{number}">'
+            f'<summary>¶{number} in the handbook: {" · ".join(counts)}</summary>{"".join(parts)}'
+            f'<p class="panel-print">{_print_line(number, places, notes)}</p></details>')
+
+
+def _count(n: int, word: str) -> str:
+    return f"{n} {word}{'s' if n != 1 else ''}"
+
+
+def _print_line(number: int, places: list, notes: list) -> str:
+    """The panel in one line, for print: "Discussed in Chapter 2, Chapter 5 · notes 4.1–4.3"."""
+    labels = list(dict.fromkeys(page.label for page, _ in places))
+    line = [f"Discussed in {', '.join(labels)}"] if labels else []
+    if notes:
+        span = f"{number}.1" if len(notes) == 1 else f"{number}.1–{number}.{len(notes)}"
+        line.append(f"notes {span}")
+    return esc(" · ".join(line))

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from ..core.model import Term
 from ..core.urls import escape as esc
-from ..load.essay import Essay, reading_html
+from ..load.essay import Essay
+from ..load.notes import Note
+from ..markdown.quotes import marked_html, notes_html
 
 
 def slot(name: str, tag: str = "div") -> str:
@@ -50,14 +52,17 @@ def terms_markdown(terms: dict[str, Term]) -> str:
     return "\n\n".join(f"## {l} {{#terms-{'other' if l == '#' else l.lower()}}}\n\n{slot('terms:' + l)}" for l in letters)
 
 
-def essay_markdown(essay: Essay) -> str:
+def essay_markdown(essay: Essay, notes: dict[int, list[Note]] | None = None) -> str:
+    """The essay as published, in order, each paragraph with its notes (the same lemmas marked) and its panel."""
     blocks = [f"## {essay.title} {{#published-title}}"]
     for number, paragraph in essay.paragraphs.items():
+        mine = (notes or {}).get(number, [])
         if paragraph.heading:
             blocks.append(f"### {paragraph.heading} {{#published-heading-{number}}}")
         blocks.append(
-            f'<div class="published-para" id="published-{number}"><p>'
-            f'<a class="essay-para-num" href="#published-{number}" title="Permanent link to ¶{number}">¶{number}</a> '
-            f'{reading_html(paragraph.text)}</p><p class="xref-concordance">{slot(f"concordance:{number}", "span")}'
-            f'</p></div>')
+            f'<div class="published-para essay-block {"has-notes" if mine else "no-notes"}" id="published-{number}">'
+            f'<p><a class="essay-para-num" href="#published-{number}" title="Permanent link to ¶{number}">¶{number}'
+            f'</a> {marked_html(paragraph.text, mine, "published-")}</p><p class="xref-concordance">'
+            f'{slot(f"concordance:{number}", "span")}</p>{notes_html(mine, number, "published-")}'
+            f'{slot(f"panel:{number}")}</div>')
     return "\n\n".join(blocks)

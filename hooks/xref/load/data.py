@@ -12,10 +12,12 @@ from .term_index import TermIndex
 from .bibliography import load_bibliography
 from .essay import Essay, load_edition, parse_essay
 from .glossary import load_glossary
+from .notes import Note, load_notes
 from .passages import Passages
 
 DEFAULTS = {"essay": "essay/source.txt", "edition": "essay/edition.yml", "glossary": "data/glossary.yml",
-            "bibliography": "data/bibliography.yml", "essay_url": "", "cache": ".cache/diagrams"}
+            "bibliography": "data/bibliography.yml", "notes": "data/notes.yml", "essay_url": "",
+            "cache": ".cache/diagrams"}
 
 
 @dataclass(frozen=True)
@@ -56,12 +58,13 @@ class Data:
     terms: dict[str, Term]
     index: TermIndex           # the glossary's wordings, for autolinks
     passages: Passages         # the essay's reading text, for checking quotations of it
+    notes: dict[int, list[Note]] = field(default_factory=dict)   # the apparatus notes of each paragraph
 
     def data_files(self, settings: Settings) -> list[tuple[str, str]]:
         """(label, text) of the data files whose Markdown reaches pages: where a token that is in no page's
         source came from."""
         found = []
-        for key in ("glossary", "bibliography"):
+        for key in ("glossary", "bibliography", "notes"):
             path = settings.path(key)
             if path.is_file():
                 found.append((settings.label(key), path.read_text(encoding="utf-8")))
@@ -82,7 +85,9 @@ def load_data(settings: Settings) -> tuple[Data, list[Problem]]:
     terms, found = load_glossary(settings.path("glossary"), settings.label("glossary"), sources)
     problems += found
     passages = Passages(essay)
-    for key in ("glossary", "bibliography"):  # their Markdown reaches readers too
+    notes, found = load_notes(settings.path("notes"), settings.label("notes"), essay, passages, set(sources))
+    problems += found
+    for key in ("glossary", "bibliography", "notes"):  # their Markdown reaches readers too
         problems += data_file_problems(settings.path(key), settings.label(key),
-                                       passages if key == "glossary" else None)
-    return Data(essay, sources, terms, TermIndex(terms), passages), problems
+                                       passages if key != "bibliography" else None)
+    return Data(essay, sources, terms, TermIndex(terms), passages, notes), problems

@@ -3,7 +3,6 @@ the editorial repairs applied for reading."""
 from __future__ import annotations
 
 import hashlib
-import html
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -157,17 +156,6 @@ def _check_against_edition(paragraphs, headings, edition, source_label, edition_
 def missing_spaces(text: str) -> list[int]:
     """Offsets just after each punctuation mark that lacks the following space."""
     return [match.end() for match in MISSING_SPACE_RE.finditer(text)]
-
-
-def reading_html(text: str) -> str:
-    """The paragraph as published, escaped, with each repaired space visible as <ins>."""
-    out, last = [], 0
-    for offset in missing_spaces(text):
-        out.append(html.escape(text[last:offset], quote=False))
-        out.append(REPAIR_HTML)
-        last = offset
-    out.append(html.escape(text[last:], quote=False))
-    return "".join(out)
 
 
 def repairs(essay: Essay) -> list[tuple[int, str, str]]:

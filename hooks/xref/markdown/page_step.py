@@ -51,7 +51,8 @@ class MarkdownStep:
         self.registry.quotes.setdefault(number, []).append(Quote(number, page.src, line))
         site_url = self.settings.site_url
         page_url = site_url.rstrip("/") + "/" + page.url if site_url else page.url
-        return quote_html(essay, number, handbook=self.settings.site_name, page_url=page_url)
+        return quote_html(essay, number, handbook=self.settings.site_name, page_url=page_url,
+                          notes=self.data.notes.get(number, []))
 
     def diagram(self, page: PageInfo, info: str, body: str, line: int, count: int) -> str:
         line += page.offset
@@ -99,7 +100,7 @@ class MarkdownStep:
         if name == "terms":
             return generated.terms_markdown(self.data.terms)
         if name == "essay":
-            return generated.essay_markdown(self.data.essay)
+            return generated.essay_markdown(self.data.essay, self.data.notes)
         if name == "sources":
             return generated.slot("sources")
         if name == "corrections":

@@ -16,12 +16,23 @@ class Registry:
         self.sources = sources
         self.paragraphs = paragraphs
         self.passages = passages                       # the essay's words, for [[q:N|…]] quotations
+        self.notes: dict[int, list] = {}               # the apparatus notes of each paragraph (load/notes.py)
+        self.paragraph_terms: dict[int, list[str]] = {}  # the glossary terms each paragraph names
         self.pages: dict[str, PageInfo] = {}          # by src path
         self.figures: dict[str, list[Figure]] = {}
         self.quotes: dict[int, list[Quote]] = {}
         self.special: dict[str, str] = {}              # glossary/sources/terms/essay -> src path
         self.by_id: dict[str, PageInfo] = {}           # pages by front-matter id (the first wins): see freeze()
         self.frozen = False
+
+    @classmethod
+    def for_data(cls, data) -> Registry:
+        """An empty registry for a build of `data` (load/data.py), with what it knows of the essay from the start."""
+        registry = cls(data.terms, data.sources, set(data.essay.paragraphs), data.passages)
+        registry.notes = data.notes
+        registry.paragraph_terms = {number: list(dict.fromkeys(term for _, _, term in data.index.matches(text)))
+                                    for number, text in data.passages.texts.items()}
+        return registry
 
     def freeze(self) -> Registry:
         """Every page is known: index the pages by id. The registry is only read from now on."""

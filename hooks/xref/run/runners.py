@@ -184,8 +184,7 @@ class ForkedRunner:
         pages = parts[0]
         for src, page in pages.items():
             record(page, self.scans[src])
-        data = self.work.data
-        registry = Registry(data.terms, data.sources, set(data.essay.paragraphs), data.passages).adopt(*parts)
+        registry = Registry.for_data(self.work.data).adopt(*parts)
         snapshot = Snapshot(registry, figure_html)
         return ((src, partial(self.work.finalize, src, self.scanned_html.pop(src, ""), snapshot)) for src in order)
 

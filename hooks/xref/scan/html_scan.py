@@ -187,7 +187,8 @@ class _Rewriter:
         occurrence = self.tokens_seen.get(quoted, 0)
         self.tokens_seen[quoted] = occurrence + 1
         reference = Reference(len(self.scan.references), "q", str(number), words, quoted, occurrence,
-                              anchor=self.next_anchor(f"quote-para-{number}"), section=slot.section)
+                              anchor=self.next_anchor(f"quote-para-{number}"), section=slot.section,
+                              context=context_before(slot.text, slot.text.find(quoted)))
         self.scan.references.append(reference)
         return etree.Element("xref-ref", {"data-n": str(reference.number)})
 
@@ -228,8 +229,10 @@ class _Rewriter:
             reference.anchor = self.next_anchor(f"cite-{target}")
         elif kind == "p":
             reference.anchor = self.next_anchor(f"ref-para-{target}")
+            reference.context = context_before(slot.text, match.start())
         elif kind == "q":
             reference.anchor = self.next_anchor(f"quote-para-{target}")
+            reference.context = context_before(slot.text, match.start())
         self.scan.references.append(reference)
         return etree.Element("xref-ref", {"data-n": str(reference.number)})
 
@@ -259,6 +262,18 @@ def _apply(element, attr: str, pieces: list) -> None:
         at = parent.index(element) + 1
         for offset, child in enumerate(new):
             parent.insert(at + offset, child)
+
+
+def context_before(text: str, end: int, words: int = 8) -> str:
+    """The last few words of `text` before `end`, as the panel of a paragraph quotes them ("… the essay says")."""
+    before = TOKEN_RE.sub(_token_words, text[:max(end, 0)]).split()
+    return ("… " if len(before) > words else "") + " ".join(before[-words:])
+
+
+def _token_words(match: re.Match) -> str:
+    """A token as a few words of context: its text, else what it names ("¶4", "hive")."""
+    kind, target, text = parse_reference(match["body"])
+    return text or (f"¶{target}" if kind in ("p", "q") else target.split("#")[-1])
 
 
 def stray_tokens(text: str) -> list[str]:
