@@ -107,8 +107,8 @@ def _lemma_offset(entry: Entry, label: str, essay: Essay, passages: Passages, nu
         start = text.find(wanted, start + 1)
     occurrence = entry.values.get("occurrence")
     if not offsets:
-        passage, _ = passages.closest(lemma, number, floor=0.0)
-        nearest = f" The nearest phrase is '{passage.text}' (¶{passage.paragraph})." if passage else ""
+        phrase = passages.nearest_phrase(lemma, number)
+        nearest = f" The nearest phrase is '{phrase}' (¶{number})." if phrase else ""
         problems.append(Problem(label, *entry.at("lemma"), f"the lemma does not stand in ¶{number}", text=lemma,
                                 hint=f"Copy the words exactly from the essay.{nearest}"))
         return None

@@ -102,6 +102,16 @@ class Passages:
         return (best[2], best[0]) if best[2] is not None else (None, 0.0)
 
 
+    def nearest_phrase(self, words: str, number: int) -> str:
+        """The run of ¶number's words, as many as in `words`, that reads most like them letter by letter (for a
+        lemma with a slip: "C-terminal trafic")."""
+        spans, _ = self.words.get(number, ([], []))
+        size = max(1, len(WORD_RE.findall(words)))
+        text, wanted = self.normal.get(number, ""), normalise(words).lower()
+        runs = (text[spans[i][0]:spans[i + size - 1][1]] for i in range(len(spans) - size + 1))
+        return max(runs, key=lambda run: SequenceMatcher(None, run.lower(), wanted).ratio(), default="")
+
+
 def _stem(word: str) -> str:
     word = word.replace("’", "'")
     for suffix in SUFFIXES:
