@@ -4,7 +4,7 @@ PY := .venv/bin/python
 export NO_MKDOCS_2_WARNING := 1
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: serve build test pdf epub offline editions bench release lock clean
+.PHONY: serve build check test pdf epub offline editions bench release lock clean
 
 ## serve: build the handbook and serve it at http://127.0.0.1:8000 (rebuilds on change)
 serve:
@@ -15,6 +15,11 @@ serve:
 build:
 	@scripts/bootstrap.sh python
 	$(PY) scripts/build.py
+
+## check: the fast check before pushing: everything the build validates, same messages, in seconds (no site kept)
+check:
+	@scripts/bootstrap.sh python
+	$(PY) scripts/check.py
 
 ## test: run every test (installs what the tests need on first use)
 test:
@@ -83,5 +88,11 @@ bench-editions:
 page-weight: build
 	$(PY) scripts/page_weight.py --site-dir site
 
+## bench-check: `make check` beside a plain build, median of 5 turns (RUNS=1: quick)
+.PHONY: bench-check
+bench-check:
+	@scripts/bootstrap.sh python
+	$(PY) scripts/bench_check.py --runs $(or $(RUNS),5)
+
 ## bench: every benchmark
-bench: bench-xref bench-editions page-weight
+bench: bench-xref bench-editions page-weight bench-check

@@ -4,6 +4,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable
 
+from .annotations import workflow_commands
 from .model import Problem
 
 
@@ -64,4 +65,4 @@ class ProblemLog:
         ordered = sorted(self.problems, key=lambda p: (p.file, p.line, p.column))
         lines = [f"the cross-reference check found {len(ordered)} problem(s):"]
         lines += [f"  {problem.format()}" for problem in ordered]
-        return "\n".join(lines)
+        return "\n".join(lines + workflow_commands(ordered))  # in GitHub Actions, also as ::error commands
