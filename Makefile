@@ -88,6 +88,16 @@ bench-editions:
 page-weight: build
 	$(PY) scripts/page_weight.py --site-dir site
 
+## pr-summary: a pull request's job summary: what the change does to the handbook as readers see it, against
+##             BASE (a git revision, built here with its PDF), for site/ and build/editions/ (make build editions);
+##             appended to $$GITHUB_STEP_SUMMARY when it is set, else printed.   make pr-summary BASE=origin/main
+.PHONY: pr-summary
+pr-summary:
+	@test -n "$(BASE)" || { echo "usage: make pr-summary BASE=origin/main (after make build editions)" >&2; exit 2; }
+	@scripts/bootstrap.sh all
+	$(PY) scripts/compare_builds.py --base-ref "$(BASE)" --pdf --head-site site \
+	  $(addprefix --head-pdf ,$(wildcard build/editions/*.pdf)) $(if $(GITHUB_STEP_SUMMARY),--append "$(GITHUB_STEP_SUMMARY)")
+
 ## bench-check: `make check` beside a plain build, median of 5 turns (RUNS=1: quick)
 .PHONY: bench-check
 bench-check:
