@@ -3,6 +3,10 @@ SHELL := /bin/bash
 PY := .venv/bin/python
 export NO_MKDOCS_2_WARNING := 1
 export PYTHONDONTWRITEBYTECODE := 1
+# The tests that check a build's output (make test-properdocs runs them on ProperDocs builds).
+PROPERDOCS_TESTS := tests/test_properdocs.py tests/test_foundation.py tests/test_content.py tests/test_links.py \
+  tests/test_security.py tests/test_diagrams.py tests/test_bad_input.py tests/test_xref_integration.py \
+  tests/test_xref_errors.py tests/test_check.py
 
 .PHONY: serve build check test pdf epub offline editions bench release lock clean
 
@@ -20,6 +24,17 @@ build:
 check:
 	@scripts/bootstrap.sh python
 	$(PY) scripts/check.py
+
+## build-properdocs: the same strict build with ProperDocs (the maintained MkDocs 1.6 fork), into site/
+.PHONY: build-properdocs test-properdocs
+build-properdocs:
+	@scripts/bootstrap.sh python
+	$(PY) scripts/build.py --generator properdocs
+
+## test-properdocs: the build-level tests (no browser, no editions), every build made with ProperDocs
+test-properdocs:
+	@scripts/bootstrap.sh all
+	HANDBOOK_GENERATOR=properdocs $(PY) -m pytest -m "not browser" $(PROPERDOCS_TESTS)
 
 ## test: run every test (installs what the tests need on first use)
 test:
