@@ -119,5 +119,11 @@ bench-check:
 	@scripts/bootstrap.sh python
 	$(PY) scripts/bench_check.py --runs $(or $(RUNS),5)
 
+## bench-preview: seconds from saving a chapter, a glossary entry or a diagram to the page served (make serve)
+.PHONY: bench-preview
+bench-preview:
+	@scripts/bootstrap.sh python
+	$(PY) scripts/bench_preview.py --runs $(or $(RUNS),5)
+
 ## bench: every benchmark
-bench: bench-xref bench-editions page-weight bench-check
+bench: bench-xref bench-editions page-weight bench-check bench-preview
