@@ -25,7 +25,7 @@ os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
 from mkdocs.__main__ import State, _enable_warnings  # noqa: E402 - MkDocs' own console format
 from mkdocs.commands.build import build  # noqa: E402
 from mkdocs.config import load_config  # noqa: E402
-from mkdocs.exceptions import Abort  # noqa: E402
+from mkdocs.exceptions import MkDocsException  # noqa: E402 - Abort, and configuration errors
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "hooks"))
 from xref import annotations  # noqa: E402
@@ -53,7 +53,11 @@ def check(config_file: Path) -> int:
     state = State()  # noqa: F841 - keeps MkDocs' console handler attached while the build runs
     _enable_warnings()
     with tempfile.TemporaryDirectory(prefix="handbook-check-") as site_dir:
-        config = load_config(str(config_file), strict=True, site_dir=site_dir)
+        try:
+            config = load_config(str(config_file), strict=True, site_dir=site_dir)
+        except MkDocsException as error:
+            print(f"check failed: {config_file}: {error.format_message()}", file=sys.stderr)
+            return 1
         search = config.plugins.get("material/search")
         if search is not None:
             search.config.enabled = False
@@ -65,8 +69,8 @@ def check(config_file: Path) -> int:
         start = time.monotonic()
         try:
             build(config)
-        except Abort as error:
-            print(f"check failed: {error}", file=sys.stderr)
+        except MkDocsException as error:
+            print(f"check failed: {error.format_message()}", file=sys.stderr)
             return 1
         finally:
             if handler is not None:

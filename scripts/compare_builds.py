@@ -191,7 +191,9 @@ def summary(base: Site, head: Site) -> str:
 
 def export_revision(ref: str, folder: Path) -> None:
     """The files of git revision `ref` of the current repository, without its history."""
-    archive = subprocess.run(["git", "archive", "--format=tar", ref], capture_output=True, check=False)
+    # safe.directory: in a CI container the checkout belongs to another user, and git would refuse to read it.
+    archive = subprocess.run(["git", "-c", f"safe.directory={Path.cwd()}", "archive", "--format=tar", ref],
+                             capture_output=True, check=False)
     if archive.returncode != 0:
         sys.exit(f"compare_builds: git cannot export {ref!r}: {archive.stderr.decode().strip()}")
     with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tar:
