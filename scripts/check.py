@@ -22,7 +22,7 @@ from pathlib import Path
 
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
 
-from mkdocs.__main__ import State, _enable_warnings  # noqa: E402 - MkDocs' own console format
+from mkdocs.__main__ import ColorFormatter, State, _enable_warnings  # noqa: E402 - MkDocs' own console format
 from mkdocs.commands.build import build  # noqa: E402
 from mkdocs.config import load_config  # noqa: E402
 from mkdocs.exceptions import MkDocsException  # noqa: E402 - Abort, and configuration errors
@@ -63,6 +63,7 @@ def check(config_file: Path) -> int:
             search.config.enabled = False
         handler = None
         if annotations.in_github_actions():
+            ColorFormatter.text_wrapper.width = 0  # never wrap (COLUMNS may be set): a command must start its line
             docs_dir = os.path.relpath(config.docs_dir, config_file.resolve().parent)
             handler = WarningAnnotations(docs_dir)
             logging.getLogger("mkdocs").addHandler(handler)
