@@ -2,12 +2,15 @@
 (a script that prints figures, not a test).
 
     python scripts/bench_preview.py [--runs 5] [--dirty]
+    python scripts/bench_preview.py --profile     (where a rebuild's time goes)
 
 It copies the handbook's sources into a temporary folder, starts `mkdocs serve --strict` there as `make serve`
 does, and times three kinds of edit, --runs times each: a sentence added to a chapter, a glossary entry's short
 text changed (data/glossary.yml, shown on the glossary page), a diagram's label changed (a D2 fence, drawn again).
 Each edit writes a new marker; the clock stops when the page served over HTTP contains it (polled every 20 ms).
 Prints each time, then the median per kind. Wall time: run it on an otherwise idle machine.
+With --profile it instead builds the copy twice in this process as `mkdocs serve` does (the first build loads
+what a server keeps loaded) and prints a profile of the second build: the functions that take the most time.
 """
 from __future__ import annotations
 
@@ -110,20 +113,55 @@ def serving(project: Path, dirty: bool) -> Iterator[str]:
         log.close()
 
 
+def copy_handbook(project: Path) -> None:
+    for part in PARTS:
+        source = ROOT / part
+        if source.is_dir():
+            shutil.copytree(source, project / part, ignore=shutil.ignore_patterns("__pycache__", ".cache"))
+        else:
+            shutil.copy2(source, project / part)
+
+
+def profile_rebuild(project: Path, lines: int = 30) -> None:
+    """A serve-mode rebuild profiled: MkDocs reloads the configuration and builds every page again."""
+    import cProfile
+    import logging
+    import pstats
+
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    logging.getLogger("mkdocs").setLevel(logging.WARNING)
+    os.environ["NO_MKDOCS_2_WARNING"] = "1"
+    os.chdir(project)
+
+    def rebuild() -> None:
+        config = load_config("mkdocs.yml", strict=True, site_dir=str(project / "site"))
+        config.plugins.on_startup(command="serve", dirty=False)
+        build(config, serve_url=config.site_url)
+
+    rebuild()
+    profiler = cProfile.Profile()
+    start = time.monotonic()
+    profiler.runcall(rebuild)
+    print(f"one rebuild: {time.monotonic() - start:.2f} s under the profiler; by cumulative time:")
+    stats = pstats.Stats(profiler)
+    stats.sort_stats("cumulative").print_stats(r"site-packages/(mkdocs|material|jinja2|markdown)/|hooks/", lines)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--dirty", action="store_true", help="serve with --dirty (may show stale references)")
+    parser.add_argument("--profile", action="store_true", help="profile one rebuild instead of timing edits")
     args = parser.parse_args()
     times: dict[str, list[float]] = {kind: [] for kind in EDITS}
     with tempfile.TemporaryDirectory(prefix="bench-preview-") as folder:
         project = Path(folder)
-        for part in PARTS:
-            source = ROOT / part
-            if source.is_dir():
-                shutil.copytree(source, project / part, ignore=shutil.ignore_patterns("__pycache__", ".cache"))
-            else:
-                shutil.copy2(source, project / part)
+        copy_handbook(project)
+        if args.profile:
+            profile_rebuild(project)
+            return 0
         with serving(project, args.dirty) as base:
             for turn in range(1, args.runs + 1):
                 for kind, (page, write) in EDITS.items():
