@@ -155,8 +155,8 @@ def test_fixture_generated_pages(fixture_site):
         ("Chapter 1: The hive", "../chapters/hive/#mention-colony-1"),
         ("Chapter 2: The seasons", "../chapters/seasons/#mention-colony-1")]
     queen = next(li for li in terms.select("li.xref-index-term") if li.a.get_text() == "queen")
-    assert [a["href"] for a in queen.select(":scope > ul a")] == [
-        "../chapters/hive/#mention-queen-1", "../chapters/seasons/#mention-queen-1"]
+    assert [a["href"] for a in queen.select(":scope > ul a")] == [     # the second: in the note on ¶1
+        "../chapters/hive/#mention-queen-1", "../chapters/hive/#mention-queen-2", "../chapters/seasons/#mention-queen-1"]
 
     essay = article(fixture_site, "essay/")
     assert [d["id"] for d in essay.select("div.published-para")] == [f"published-{n}" for n in range(1, 5)]

@@ -96,7 +96,9 @@ def test_the_corrections_list_names_every_repair_and_the_headings():
 def test_a_quotation_carries_number_permalink_heading_and_citation():
     essay, _ = real_essay()
     html = quote_html(essay, 6, handbook="The Handbook", page_url="https://example.org/ch4/")
-    quote = lxml.html.fragment_fromstring(html)
+    block = lxml.html.fragment_fromstring(html)
+    quote = block.find("blockquote")
+    assert block.get("class") == "essay-block no-notes" and block.xpath('.//div[@data-slot="panel:6"]')
     assert quote.tag == "blockquote" and quote.get("id") == "para-6"
     assert quote.get("cite").startswith("https://www.litk.net/")
     assert quote.xpath('.//p[@class="essay-heading"]')[0].text == "New business models, the foundation of fintech"

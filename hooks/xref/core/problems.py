@@ -95,4 +95,5 @@ class ProblemLog:
         ordered = sorted(self.problems, key=lambda p: (p.file, p.line, p.column))
         lines = [f"the cross-reference check found {len(ordered)} problem(s):"]
         lines += [f"  {problem.format()}" for problem in ordered]
-        return "\n".join(lines)
+        from .annotations import workflow_commands
+        return "\n".join(lines + workflow_commands(ordered))  # in GitHub Actions, also as ::error commands

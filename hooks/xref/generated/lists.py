@@ -121,7 +121,7 @@ def panel_html(number: int, backlinks: Backlinks, base: PageInfo) -> str:
         counts.append(_count(len(notes), "note"))
     glossary = registry.special_page("glossary")
     if terms and glossary is not None:
-        items = ", ".join(a_html(link(glossary.url, t.id, base.url), t.term, "xref xref-term") for t in terms)
+        items = ", ".join(a_html(link(glossary.url, t.id, base.url), t.term, "panel-term") for t in terms)
         parts.append(f'<p class="panel-title">Terms</p><p class="panel-terms">{items}</p>')
         counts.append(_count(len(terms), "glossary term"))
     return (f'<details class="essay-panel" id="{"published-" if base.kind == "essay" else ""}panel-{number}">'
