@@ -9,7 +9,7 @@ import sys
 
 from conftest import ROOT, run_build
 from xref.core.annotations import command, escape_data, escape_property, problem_command, workflow_commands
-from xref.model import Problem
+from xref.core.problems import Problem
 
 CHECK = ROOT / "scripts" / "check.py"
 PROBLEM_LINE = re.compile(r"^  (\S+):(\d+):(\d+): (.+)$", re.MULTILINE)
