@@ -4,7 +4,7 @@ that succeeded (strict mode, every check of the hooks passed) replaces the publi
     python scripts/build.py [--config mkdocs.yml] [--site-dir site]
 
 A failed, interrupted or killed build exits non-zero and leaves the target folder exactly as it was:
-- one build at a time per target (a lock file `.<name>.lock` beside it); a second one waits;
+- one build at a time per folder the target is in (flock on that folder: no lock file to ignore); others wait;
 - the finished folder is swapped with the published one in one step (renameat2 RENAME_EXCHANGE on Linux), so a
   reader sees the old site or the new one, never none or half of one;
 - SIGINT, SIGTERM and SIGHUP stop MkDocs and remove the staging folder (exit 128 + the signal's number); MkDocs
@@ -65,9 +65,9 @@ def signals_held():
 
 @contextlib.contextmanager
 def exclusive_lock(site_dir: Path):
-    """One build of `site_dir` at a time: flock on a lock file beside it (released by the kernel if we die)."""
-    lock = site_dir.with_name(f".{site_dir.name}.lock")
-    fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o644)
+    """One build of `site_dir` at a time: flock on the folder it is in (the kernel releases it if we die). A lock
+    file would be one more file to keep out of git and out of the folder's listing."""
+    fd = os.open(site_dir.parent, os.O_RDONLY | os.O_DIRECTORY)
     try:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)

@@ -167,14 +167,18 @@ def test_two_builds_at_once_both_succeed_and_publish_a_complete_site(workspace, 
 def test_a_build_waits_while_another_holds_the_lock(workspace, tmp_path):
     """The lock is what keeps the builds above apart: while it is held, a build does not even start MkDocs."""
     project, site = workspace
-    with open(site.with_name(".site.lock"), "w") as lock:
+    lock = os.open(site.parent, os.O_RDONLY | os.O_DIRECTORY)   # build.py locks the folder the site is in
+    try:
         fcntl.flock(lock, fcntl.LOCK_EX)
         build = start(project, site, tmp_path / "log")
         wait_for(tmp_path / "log", "waiting for another build of", build)
         time.sleep(1.5)
         assert build.poll() is None and MKDOCS_AT_WORK not in (tmp_path / "log").read_text()
         assert leftovers(site.parent) == []
+    finally:
+        os.close(lock)
     assert build.wait(120) == 0, (tmp_path / "log").read_text()
+    assert sorted(path.name for path in site.parent.iterdir()) == ["site"], "the build left files beside the site"
 
 
 # --- an output folder that cannot take the site ---------------------------------------------------------------
