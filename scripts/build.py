@@ -30,6 +30,9 @@ CHILD_FLAG = "--mkdocs-child"       # how this script runs MkDocs in its child p
 EXIT_CANNOT_WRITE = 74              # sysexits' EX_IOERR: the child could not write a file
 RENAME_EXCHANGE = 2                 # linux/fs.h
 PR_SET_PDEATHSIG = 1                # linux/prctl.h
+FULL = (errno.ENOSPC, errno.EDQUOT)
+READ_ONLY = (errno.EROFS, errno.EACCES, errno.EPERM)
+OUTPUT_FAULTS = (*FULL, errno.EROFS)  # in the child: about the output even when the error names no file
 
 
 class Stopped(Exception):
@@ -121,7 +124,7 @@ def exchange(a: Path, b: Path) -> bool:
 
 def publish(staging: Path, site_dir: Path) -> None:
     """Put the finished build in place of the published one in one step; `staging` then holds the old site."""
-    os.chmod(staging, 0o755)    # mkdtemp made it private: readers and web servers must enter it
+    os.chmod(staging, 0o755)    # private while building: readers and web servers must enter it now
     if not site_dir.exists():
         staging.rename(site_dir)    # nothing published yet: one rename (the lock keeps other builds out)
     elif not exchange(staging, site_dir):
@@ -134,26 +137,29 @@ def publish(staging: Path, site_dir: Path) -> None:
 
 # --- MkDocs in a child process --------------------------------------------------------------------------------
 
-def _die_with_parent(parent: int) -> None:
-    """In the child before exec: the kernel kills it when this script dies, even by SIGKILL (Linux)."""
+def _child_setup(parent: int) -> None:
+    """In the child before exec: the kernel kills it when this script dies, even by SIGKILL (Linux); and the stop
+    signals, held by this script while it starts the child, are let through again (a child inherits the mask)."""
     with contextlib.suppress(AttributeError, OSError):
         ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
     if os.getppid() != parent:      # the parent died before prctl took effect
         os._exit(1)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, STOP_SIGNALS)
 
 
 def run_mkdocs(arguments: list[str], site_dir: Path) -> int:
     """MkDocs' exit code. It runs in a process group of its own (its worker process too), which a stop signal
     ends as a whole before the signal unwinds this script."""
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
-    parent = os.getpid()
-    with signals_held():    # a stop signal before `process` exists would leave the child unstopped
-        process = subprocess.Popen([sys.executable, __file__, CHILD_FLAG, str(site_dir), *arguments], env=env,
-                                   process_group=0, preexec_fn=lambda: _die_with_parent(parent))
+    parent, process = os.getpid(), None
     try:
+        with signals_held():    # a stop signal before `process` is set would leave the child running
+            process = subprocess.Popen([sys.executable, __file__, CHILD_FLAG, str(site_dir), *arguments], env=env,
+                                       process_group=0, preexec_fn=lambda: _child_setup(parent))
         return process.wait()
     except BaseException:
-        stop_group(process)
+        if process is not None:
+            stop_group(process)
         raise
 
 
@@ -172,13 +178,18 @@ def stop_group(process: subprocess.Popen) -> None:
 
 
 def run_child(site_dir: str, arguments: list[str]) -> int:
-    """The child: MkDocs' own command line, with a write error worded instead of a traceback."""
+    """The child: MkDocs' own command line, with a file that cannot be read or written named instead of a
+    traceback. Any other exception is a bug and keeps its traceback."""
     from mkdocs.__main__ import cli
+    staging = Path(arguments[arguments.index("--site-dir") + 1])
     try:
-        cli.main(args=["build", *arguments], prog_name="mkdocs")
+        cli.main(args=["build", *arguments], prog_name="mkdocs")    # exits with MkDocs' code
     except OSError as error:
-        print(cannot_write(Path(site_dir), error), file=sys.stderr)
-        return EXIT_CANNOT_WRITE
+        if error.errno in OUTPUT_FAULTS or (error.filename and Path(error.filename).is_relative_to(staging)):
+            print(cannot_write(Path(site_dir), error), file=sys.stderr)
+            return EXIT_CANNOT_WRITE
+        print(f"{error.filename or 'mkdocs'}: {error.strerror or error}.", file=sys.stderr)
+        return 1
     return 0
 
 
@@ -186,9 +197,9 @@ def run_child(site_dir: str, arguments: list[str]) -> int:
 
 def cannot_write(site_dir: Path, error: OSError) -> str:
     """One line for a folder that cannot take the site: which folder, what is wrong, what to do."""
-    if error.errno in (errno.ENOSPC, errno.EDQUOT):
+    if error.errno in FULL:
         todo = f"Free some space on the disk of {site_dir.parent} (a build needs room for a second copy of the site)"
-    elif error.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
+    elif error.errno in READ_ONLY:
         todo = f"Make {site_dir.parent} writable"
     else:
         todo = f"Check {site_dir.parent}"

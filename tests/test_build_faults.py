@@ -121,10 +121,13 @@ def test_a_stop_signal_during_a_build_cleans_up_and_says_so(signum, workspace, t
     build = start(project, site, tmp_path / "log")
     wait_for(tmp_path / "log", MKDOCS_AT_WORK, build)
     assert leftovers(site.parent), "the build has no staging folder while MkDocs works: the test checks nothing"
+    sent = time.monotonic()
     build.send_signal(signum)
     code = build.wait(30)
     output = (tmp_path / "log").read_text()
     assert code == 128 + signum, output
+    # MkDocs ends on the SIGTERM passed on to it, not on the SIGKILL that follows 5 s later if it has not
+    assert time.monotonic() - sent < 4, "MkDocs did not stop on SIGTERM"
     assert f"build stopped by {signum.name}: {site} was left as it was." in output
     assert "Traceback" not in output and "KeyboardInterrupt" not in output, output
     assert leftovers(site.parent) == []
