@@ -18,6 +18,7 @@ import contextlib
 import ctypes
 import errno
 import fcntl
+import functools
 import os
 import shutil
 import signal
@@ -107,10 +108,15 @@ def remove_leftovers(site_dir: Path) -> None:
 
 # --- publishing -----------------------------------------------------------------------------------------------
 
+@functools.cache
+def libc() -> ctypes.CDLL:
+    return ctypes.CDLL(None, use_errno=True)
+
+
 def exchange(a: Path, b: Path) -> bool:
     """Swap two paths in one step; False where the system or file system cannot (then nothing happened)."""
     try:
-        renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
+        renameat2 = libc().renameat2
     except (AttributeError, OSError):
         return False
     at_cwd = -100
@@ -141,7 +147,7 @@ def _child_setup(parent: int) -> None:
     """In the child before exec: the kernel kills it when this script dies, even by SIGKILL (Linux); and the stop
     signals, held by this script while it starts the child, are let through again (a child inherits the mask)."""
     with contextlib.suppress(AttributeError, OSError):
-        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+        libc().prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
     if os.getppid() != parent:      # the parent died before prctl took effect
         os._exit(1)
     signal.pthread_sigmask(signal.SIG_UNBLOCK, STOP_SIGNALS)

@@ -152,6 +152,54 @@ def test_a_killed_build_takes_mkdocs_with_it_and_the_next_build_removes_its_stag
     assert digest(site) == before.files    # same sources, same site (and a complete one)
 
 
+# --- publishing in one step -----------------------------------------------------------------------------------
+
+READER = """
+import os, sys
+checks = misses = 0
+while not os.path.exists(sys.argv[2]):
+    checks += 1
+    misses += not os.path.exists(sys.argv[1])
+print(checks, misses)
+"""
+
+
+def misses_while_publishing(folder: Path, publish, times: int = 300) -> tuple[int, int]:
+    """(checks, misses): how often a reader in another process found no site/index.html while `publish` swapped
+    a new site in `times` times."""
+    site, stop = folder / "site", folder / "stop"
+    site.mkdir(parents=True)
+    (site / "index.html").write_text("0")
+    reader = subprocess.Popen([sys.executable, "-c", READER, str(site / "index.html"), str(stop)],
+                              stdout=subprocess.PIPE, text=True)
+    time.sleep(0.3)     # the reader is reading
+    for n in range(times):
+        staging = folder / f".site-building-{n}"
+        staging.mkdir()
+        (staging / "index.html").write_text(str(n))
+        publish(staging, site)
+        shutil.rmtree(staging, ignore_errors=True)      # the old site, after build.publish
+    stop.touch()
+    checks, misses = map(int, reader.communicate(timeout=30)[0].split())
+    return checks, misses
+
+
+def two_renames(staging: Path, site: Path) -> None:
+    """How build.py published before: site/ is missing between the two renames."""
+    site.rename(site.with_name(".site-old"))
+    staging.rename(site)
+    shutil.rmtree(site.with_name(".site-old"))
+
+
+def test_a_reader_never_finds_the_site_missing_while_a_new_one_is_swapped_in(tmp_path):
+    import build    # scripts/ is on the tests' path (pyproject.toml)
+
+    checks, misses = misses_while_publishing(tmp_path / "two-renames", two_renames)
+    assert checks and misses, "the reader never caught two renames in the act: it cannot show a swap is atomic"
+    checks, misses = misses_while_publishing(tmp_path / "build-py", build.publish)
+    assert checks > 100 and misses == 0, f"{misses} of {checks} reads found no site"
+
+
 # --- two builds at once ---------------------------------------------------------------------------------------
 
 def test_two_builds_at_once_both_succeed_and_publish_a_complete_site(workspace, tmp_path):
