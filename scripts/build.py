@@ -235,6 +235,10 @@ def build_locked(config: Path, site_dir: Path, extra_args: list[str]) -> int:
                           site_dir)
         if code == 0:
             publish_held(staging, site_dir)
+        elif code < 0:      # killed from elsewhere (the OOM killer, say): no message of its own
+            print(f"build failed: MkDocs was killed by {signal.Signals(-code).name}; {site_dir} was left as it was.",
+                  file=sys.stderr)
+            return 128 - code
         elif code != EXIT_CANNOT_WRITE:     # the child has said what it could not write
             print(f"build failed: {site_dir} was left as it was.", file=sys.stderr)
         return code

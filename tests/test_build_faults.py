@@ -152,6 +152,22 @@ def test_a_killed_build_takes_mkdocs_with_it_and_the_next_build_removes_its_stag
     assert digest(site) == before.files    # same sources, same site (and a complete one)
 
 
+def test_mkdocs_killed_from_elsewhere_fails_the_build_with_a_message(workspace, tmp_path):
+    project, site = workspace
+    before = Published(site)
+    build = start(project, site, tmp_path / "log")
+    wait_for(tmp_path / "log", MKDOCS_AT_WORK, build)
+    [child] = Path(f"/proc/{build.pid}/task/{build.pid}/children").read_text().split()     # MkDocs
+    os.kill(int(child), signal.SIGKILL)     # as the OOM killer would
+    code = build.wait(30)
+    output = (tmp_path / "log").read_text()
+    assert code == 128 + signal.SIGKILL, output
+    assert f"build failed: MkDocs was killed by SIGKILL; {site} was left as it was." in output
+    assert "Traceback" not in output
+    assert leftovers(site.parent) == [] and no_processes_left(str(tmp_path)) == []
+    assert before.untouched()
+
+
 # --- publishing in one step -----------------------------------------------------------------------------------
 
 READER = """
