@@ -92,9 +92,9 @@ def no_processes_left(text: str, seconds: float = 5) -> list[str]:
     return found
 
 
-def start(project: Path, site: Path, log: Path, command: list[str] | None = None) -> subprocess.Popen:
+def start(project: Path, site: Path, log: Path) -> subprocess.Popen:
     """build.py in the background, its output in `log` (a pipe nobody reads could stall it)."""
-    command = command or [sys.executable, str(BUILD), "--config", str(project / "mkdocs.yml"), "--site-dir", str(site)]
+    command = [sys.executable, str(BUILD), "--config", str(project / "mkdocs.yml"), "--site-dir", str(site)]
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
     with log.open("w") as out:
         return subprocess.Popen(command, cwd=project, env=env, stdout=out, stderr=subprocess.STDOUT)
@@ -135,14 +135,32 @@ def test_a_stop_signal_during_a_build_cleans_up_and_says_so(signum, workspace, t
     assert before.untouched()
 
 
-def test_a_killed_build_takes_mkdocs_with_it_and_the_next_build_removes_its_staging(workspace, tmp_path):
+def children(pid: int) -> list[int]:
+    with contextlib.suppress(OSError):
+        return [int(child) for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    return []
+
+
+def with_workers(project: Path, workers: int) -> None:
+    config = yaml.safe_load((project / "mkdocs.yml").read_text(encoding="utf-8"))
+    config["extra"]["xref"]["workers"] = workers
+    (project / "mkdocs.yml").write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
+
+
+@pytest.mark.parametrize("workers", [0, 1])
+def test_a_killed_build_takes_mkdocs_with_it_and_the_next_build_removes_its_staging(workers, workspace, tmp_path):
     project, site = workspace
+    with_workers(project, workers)
     before = Published(site)
     build = start(project, site, tmp_path / "log")
     wait_for(tmp_path / "log", MKDOCS_AT_WORK, build)
+    deadline = time.monotonic() + 30
+    while workers and not any(children(mkdocs) for mkdocs in children(build.pid)):
+        assert time.monotonic() < deadline and build.poll() is None, "MkDocs forked no xref worker"
+        time.sleep(0.05)
     build.kill()    # SIGKILL: nothing of build.py runs, so the kernel must stop MkDocs (PR_SET_PDEATHSIG)
     build.wait(30)
-    assert no_processes_left(str(tmp_path)) == []
+    assert no_processes_left(str(tmp_path)) == []   # MkDocs and its worker (same command line)
     stale = leftovers(site.parent)
     assert stale, "a SIGKILLed build left no staging folder: the cleanup below checks nothing"
     assert before.untouched()
@@ -157,8 +175,8 @@ def test_mkdocs_killed_from_elsewhere_fails_the_build_with_a_message(workspace, 
     before = Published(site)
     build = start(project, site, tmp_path / "log")
     wait_for(tmp_path / "log", MKDOCS_AT_WORK, build)
-    [child] = Path(f"/proc/{build.pid}/task/{build.pid}/children").read_text().split()     # MkDocs
-    os.kill(int(child), signal.SIGKILL)     # as the OOM killer would
+    [mkdocs] = children(build.pid)
+    os.kill(mkdocs, signal.SIGKILL)     # as the OOM killer would
     code = build.wait(30)
     output = (tmp_path / "log").read_text()
     assert code == 128 + signal.SIGKILL, output
@@ -228,6 +246,7 @@ def test_two_builds_at_once_both_succeed_and_publish_a_complete_site(workspace, 
     assert any("waiting for another build of" in output for output in outputs), "the builds did not meet"
     assert not any("Traceback" in output for output in outputs), outputs
     assert digest(site) == complete
+    assert site.stat().st_mode & 0o777 == 0o755, "readers and web servers must be able to enter the site"
     assert leftovers(site.parent) == []
 
 
