@@ -234,6 +234,22 @@ def test_a_reader_never_finds_the_site_missing_while_a_new_one_is_swapped_in(tmp
     assert checks > 100 and misses == 0, f"{misses} of {checks} reads found no site"
 
 
+def test_where_folders_cannot_be_exchanged_a_kill_between_the_two_renames_is_repaired(tmp_path, monkeypatch):
+    import build
+
+    monkeypatch.setattr(build, "exchange", lambda a, b: False)     # a system or file system without the swap
+    site, staging = tmp_path / "site", tmp_path / ".site-building-1"
+    for folder, text in ((site, "old"), (staging, "new")):
+        folder.mkdir()
+        (folder / "index.html").write_text(text)
+    build.publish(staging, site)
+    assert (site / "index.html").read_text() == "new" and (staging / "index.html").read_text() == "old"
+    site.rename(tmp_path / ".site-old-99")      # as if killed between the renames: no site/, the last one aside
+    build.remove_leftovers(site)                # what the next build does first, under the lock
+    assert (site / "index.html").read_text() == "new"
+    assert leftovers(tmp_path) == []
+
+
 # --- two builds at once ---------------------------------------------------------------------------------------
 
 def test_two_builds_at_once_both_succeed_and_publish_a_complete_site(workspace, tmp_path):
