@@ -264,7 +264,8 @@ def main() -> int:
     parser.add_argument("--site-dir", type=Path, default=Path("site"))
     args, extra = parser.parse_known_args()
     for signum in STOP_SIGNALS:
-        signal.signal(signum, _raise_stopped)
+        if signal.getsignal(signum) is not signal.SIG_IGN:   # nohup, or `&` in a script: stay deaf to it
+            signal.signal(signum, _raise_stopped)
     try:
         return build(args.config, args.site_dir, extra)
     except Stopped as stop:

@@ -92,12 +92,15 @@ def no_processes_left(text: str, seconds: float = 5) -> list[str]:
     return found
 
 
-def start(project: Path, site: Path, log: Path) -> subprocess.Popen:
-    """build.py in the background, its output in `log` (a pipe nobody reads could stall it)."""
+def start(project: Path, site: Path, log: Path, ignoring: signal.Signals | None = None) -> subprocess.Popen:
+    """build.py in the background, its output in `log` (a pipe nobody reads could stall it); `ignoring`: a signal
+    it starts with ignored, as under nohup."""
     command = [sys.executable, str(BUILD), "--config", str(project / "mkdocs.yml"), "--site-dir", str(site)]
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+    ignore = (lambda: signal.signal(ignoring, signal.SIG_IGN)) if ignoring else None
     with log.open("w") as out:
-        return subprocess.Popen(command, cwd=project, env=env, stdout=out, stderr=subprocess.STDOUT)
+        return subprocess.Popen(command, cwd=project, env=env, stdout=out, stderr=subprocess.STDOUT,
+                                preexec_fn=ignore)
 
 
 def wait_for(log: Path, text: str, process: subprocess.Popen, seconds: float = 60) -> None:
@@ -133,6 +136,15 @@ def test_a_stop_signal_during_a_build_cleans_up_and_says_so(signum, workspace, t
     assert leftovers(site.parent) == []
     assert no_processes_left(str(tmp_path)) == []
     assert before.untouched()
+
+
+def test_a_build_started_with_nohup_outlives_a_hangup(workspace, tmp_path):
+    project, site = workspace
+    build = start(project, site, tmp_path / "log", ignoring=signal.SIGHUP)
+    wait_for(tmp_path / "log", MKDOCS_AT_WORK, build)
+    build.send_signal(signal.SIGHUP)
+    assert build.wait(120) == 0, (tmp_path / "log").read_text()
+    assert leftovers(site.parent) == []
 
 
 def children(pid: int) -> list[int]:
