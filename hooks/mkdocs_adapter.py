@@ -21,6 +21,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))  # MkDocs loads hooks b
 from mkdocs.exceptions import PluginError  # noqa: E402
 from mkdocs.plugins import CombinedEvent, event_priority, get_plugin_logger  # noqa: E402
 
+from xref.check.encoding import encoding_problems, report as encoding_report  # noqa: E402
 from xref.engine import Engine  # noqa: E402
 from xref.run.worker import worker_count  # noqa: E402
 
@@ -57,6 +58,10 @@ def on_startup(command, dirty):
 
 @_timed
 def on_files(files, config):
+    pages = files.documentation_pages()     # MkDocs would stop on an unreadable one with a traceback
+    unreadable = encoding_problems((_engine.settings.file_label(f.src_uri), f.content_bytes) for f in pages)
+    if unreadable:
+        raise PluginError(encoding_report(unreadable))
     _engine.documents = {file.src_uri for file in files.documentation_pages()}
     setting = ((config.extra or {}).get("xref") or {}).get("workers", "auto")
     try:
