@@ -62,7 +62,7 @@ class Data:
         for key in ("glossary", "bibliography"):
             path = settings.path(key)
             if path.is_file():
-                found.append((settings.label(key), path.read_text(encoding="utf-8")))
+                found.append((settings.label(key), path.read_text(encoding="utf-8", errors="replace")))
         return found
 
 
@@ -79,6 +79,8 @@ def load_data(settings: Settings) -> tuple[Data, list[Problem]]:
     problems += found
     terms, found = load_glossary(settings.path("glossary"), settings.label("glossary"), sources)
     problems += found
+    unreadable = {problem.file for problem in problems if problem.message.startswith("the file is not UTF-8")}
     for key in ("glossary", "bibliography"):  # their Markdown reaches readers too
-        problems += data_file_problems(settings.path(key), settings.label(key))
+        if settings.label(key) not in unreadable:
+            problems += data_file_problems(settings.path(key), settings.label(key))
     return Data(essay, sources, terms, TermIndex(terms)), problems

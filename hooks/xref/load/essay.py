@@ -12,6 +12,7 @@ from urllib.parse import urlparse
 import yaml
 
 from ..core.problems import Problem
+from ..core.yamlsrc import safe_load_text
 
 BLANK = " \t\xa0\u200b\ufeff\r"
 # A full stop (or ? ; !) glued to the next sentence: "on.Different". Repaired by inserting a space.
@@ -54,7 +55,7 @@ def load_edition(path: Path, label: str) -> tuple[dict, list[Problem]]:
     if not path.is_file():
         return {}, [Problem(label, 1, 1, "edition file not found", hint="See docs/contributing.md for its schema.")]
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        data = safe_load_text(path.read_text(encoding="utf-8")) or {}   # dates stay text: 2023-02-30 is no crash
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         return {}, [Problem(label, mark.line + 1 if mark else 1, 1, f"invalid YAML: {error}")]

@@ -5,27 +5,33 @@ import re
 from itertools import accumulate
 
 from ..core.model import Term
-from .glossary import key_of, wordings
+from .glossary import APOSTROPHES, joint, key_of, wordings
 
 SPLIT_RE = re.compile(r"(\w+)")                     # split() keeps the words at odd positions
 GAP_RE = re.compile(r"[\s\-\u2010\u2011]+$")       # what may stand between the words of one term
+JOINED_AFTER = ("+", "#")                           # "C" followed by these is another word (C++, C#)
+Variant = tuple[tuple[str, ...], str, str]          # (joints, suffix, term id) of one wording
 
 
 class TermIndex:
-    """Glossary wordings keyed by their lowercased word tuples, for longest-match-first lookup."""
+    """Glossary wordings keyed by their lowercased word tuples, for longest-match-first lookup. Words joined by
+    punctuation (Yu'e Bao, a.b) and a suffix (C++) are variants of the same word tuple, checked in the text."""
 
     def __init__(self, terms: dict[str, Term]) -> None:
         self.terms = terms
-        self.keys: dict[tuple[str, ...], str] = {}
+        self.keys: dict[tuple[str, ...], list[Variant]] = {}
         lengths: dict[str, set[int]] = {}
         for term in terms.values():
             if not term.autolink:
                 continue
             for text in wordings(term):
                 key = key_of(text)
-                if key and key not in self.keys:
-                    self.keys[key] = term.id
-                    lengths.setdefault(key[0], set()).add(len(key))
+                variants = self.keys.setdefault(key.words, []) if key.words else []
+                if key.words and all(v[:2] != (key.joints, key.suffix) for v in variants):
+                    variants.append((key.joints, key.suffix, term.id))
+                    lengths.setdefault(key.words[0], set()).add(len(key.words))
+        for variants in self.keys.values():
+            variants.sort(key=lambda variant: -len(variant[1]))    # C++ is tried before C
         self.first = {word: sorted(sizes, reverse=True) for word, sizes in lengths.items()}
 
     def matches(self, text: str) -> list[tuple[int, int, str]]:
@@ -46,14 +52,31 @@ class TermIndex:
             for size in first[words[i]]:
                 if i + size > count:
                     continue
-                term = keys.get(tuple(words[i:i + size]))
-                if not term:
+                variants = keys.get(tuple(words[i:i + size]))
+                if not variants:
                     continue
                 if ends is None:        # offsets are only needed once something matches
                     ends = list(accumulate(map(len, parts)))
-                # word j spans ends[2j] to ends[2j + 1]
-                if all(GAP_RE.match(text, ends[2 * j + 1], ends[2 * j + 2]) for j in range(i, i + size - 1)):
-                    found.append((ends[2 * i], ends[2 * (i + size) - 1], term))
+                match = _variant(text, ends, i, size, variants)
+                if match:
+                    found.append((ends[2 * i], match[0], match[1]))
                     next_free = i + size
                     break
         return found
+
+
+def _variant(text: str, ends: list[int], i: int, size: int, variants: list[Variant]) -> tuple[int, str] | None:
+    """(end offset, term id) of the first variant whose joints and suffix the text has at words i to i+size-1.
+    Word j spans ends[2j] to ends[2j + 1]; the gap after it, ends[2j + 1] to ends[2j + 2]."""
+    after = ends[2 * (i + size) - 1]
+    for joints, suffix, term in variants:
+        for j, expected in zip(range(i, i + size - 1), joints):
+            start, end = ends[2 * j + 1], ends[2 * j + 2]
+            if not (GAP_RE.match(text, start, end) if expected == " " else joint(text[start:end]) == expected):
+                break
+        else:
+            if suffix and text[after:after + len(suffix)].translate(APOSTROPHES) == suffix:
+                return after + len(suffix), term
+            if not suffix and not text.startswith(JOINED_AFTER, after):
+                return after, term
+    return None
