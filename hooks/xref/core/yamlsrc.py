@@ -108,7 +108,8 @@ def load_entries(path: Path, label: str) -> tuple[list[Entry], list[Problem]]:
     if root is None:
         return [], problems
     if not isinstance(root, yaml.SequenceNode):
-        return [], [Problem(label, root.start_mark.line + 1, 1, "expected a list of entries (lines starting with '- ')")]
+        return [], [Problem(label, root.start_mark.line + 1, 1,
+                            "expected a list of entries (lines starting with '- ')")]
     entries = []
     for item in root.value:
         if not isinstance(item, yaml.MappingNode):

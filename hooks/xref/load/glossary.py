@@ -22,10 +22,11 @@ def load_glossary(path: Path, label: str, sources: dict[str, Source]) -> tuple[d
     entries, problems = load_entries(path, label)
     terms = index_by_id(entries, lambda entry: _term(entry, label, problems), label, "glossary", problems)
     by_line = {entry.line: entry for entry in entries}
+    invalid = {getattr(entry.nodes.get("id"), "value", None) for entry in entries} - set(terms)  # reported already
     for term in terms.values():
         entry = by_line[term.line]
         for related in term.related:
-            if related not in terms:
+            if related not in terms and related not in invalid:
                 problems.append(Problem(label, *entry.at("related"), f"{term.id}: unknown related term {related!r}",
                                         hint=did_you_mean(related, terms)))
         for source in term.sources:

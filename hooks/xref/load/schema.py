@@ -81,57 +81,61 @@ def _describe(node: yaml.Node) -> str:
 
 
 class Validation:
-    """The values of one mapping checked against a schema, and every problem found, in file order."""
+    """The values of one mapping checked against a schema, and every problem found. Messages about a data file's
+    entry start with its id ("fintech: 'short' must be one line"); a nested key is named "search.exclude"."""
 
     def __init__(self, schema: Schema, label: str) -> None:
         self.schema, self.label = schema, label
         self.problems: list[Problem] = []
+        self.id = ""
 
     def entry(self, entry: Entry) -> dict[str, Any]:
         """The valid values of `entry` by key; a field with a problem is left out."""
         schema = self.schema
         id_node = entry.nodes.get("id")
-        who = f"{id_node.value}: " if isinstance(id_node, yaml.ScalarNode) and id_node.value else ""
+        self.id = id_node.value if isinstance(id_node, yaml.ScalarNode) else ""
         if schema.closed:
             for key in entry.nodes:
                 if key not in schema.names:
                     self.add(entry.at(key), f"unknown key {key!r}", did_you_mean(key, [f.name for f in schema.fields]))
-        return self.fields(entry, schema.fields, who)
+        return self.fields(entry, schema.fields)
 
-    def fields(self, entry: Entry, fields: tuple[Field, ...], who: str) -> dict[str, Any]:
+    @property
+    def who(self) -> str:
+        return f"{self.id}: " if self.id and self.schema.closed else ""
+
+    def fields(self, entry: Entry, fields: tuple[Field, ...], prefix: str = "") -> dict[str, Any]:
         values: dict[str, Any] = {}
         for spec in fields:
             node = entry.nodes.get(spec.name)
-            if node is None or _is_null(node) or (spec.kind == "list" and node.value == []):
+            if node is None or _is_null(node) or (isinstance(node, yaml.SequenceNode) and not node.value):
                 if spec.required:
-                    self.add((entry.line, entry.column), f"{self.schema.kind} entry {who[:-2] or '?'!r} lacks "
+                    self.add((entry.line, entry.column), f"{self.schema.kind} entry {self.id or '?'!r} lacks "
                              f"required key {spec.name!r}", self.schema.guide)
                 continue
-            value = self.value(spec, node, entry, who)
+            value = self.value(spec, prefix + spec.name, node, entry)
             if value is not None:
                 values[spec.name] = value
         return values
 
-    def value(self, spec: Field, node: yaml.Node, entry: Entry, who: str) -> Any:
+    def value(self, spec: Field, name: str, node: yaml.Node, entry: Entry) -> Any:
         kind, at = spec.kind, entry.at(spec.name)
         if kind == "mapping" and isinstance(node, yaml.MappingNode):
             inner, found = entry_of(node, self.label, entry.offset)
             self.problems += found
-            unknown = [key for key in inner.nodes if key not in {f.name for f in spec.fields}]
-            for key in unknown:
-                self.add(inner.at(key), f"unknown key {key!r} in '{spec.name}'",
-                         did_you_mean(key, [f.name for f in spec.fields]))
-            return self.fields(inner, spec.fields, f"{who}{spec.name}.")
+            known = [f.name for f in spec.fields]
+            for key in inner.nodes:
+                if key not in known:
+                    self.add(inner.at(key), f"unknown key {key!r} in {name!r}", did_you_mean(key, known))
+            return self.fields(inner, spec.fields, f"{name}.")
         if kind == "list" and isinstance(node, yaml.SequenceNode):
-            items = [self.text(spec, item, entry.where(item), who, "an item of") for item in node.value]
+            items = [self.text(spec, name, item, entry.where(item), "an item of ") for item in node.value]
             return None if None in items else items
-        if kind == "list" and isinstance(node, yaml.ScalarNode):
-            text = self.text(spec, node, at, who)
-            return None if text is None else [text]
-        if kind in ("text", "string", "line") and isinstance(node, yaml.ScalarNode):
-            return self.text(spec, node, at, who)
+        if kind in ("list", "text", "string", "line") and isinstance(node, yaml.ScalarNode):
+            text = self.text(spec, name, node, at)
+            return [text] if kind == "list" and text is not None else text
         if kind == "bool" and isinstance(node, yaml.ScalarNode) and node.tag == BOOL:
-            return node.value.lower() in ("true", "yes", "on", "y")
+            return node.value.lower() in ("true", "yes", "on")
         if kind == "int" and isinstance(node, yaml.ScalarNode) and node.tag == INT:
             try:
                 number = int(node.value.replace("_", ""))
@@ -139,35 +143,36 @@ class Validation:
                 number = None
             if number is None or (spec.minimum is not None and number < spec.minimum):
                 least = f" from {spec.minimum}" if spec.minimum is not None else ""
-                self.add(at, f"{who}{spec.name!r} must be a whole number{least}, not {node.value}",
+                self.add(at, f"{self.who}{name!r} must be a whole number{least}, not {node.value}",
                          TODO["int"].format(name=spec.name))
                 return None
             return number
-        self.wrong_type(spec, node, at, who)
+        self.wrong_type(spec, name, node, at)
         return None
 
-    def text(self, spec: Field, node: yaml.Node, at: tuple[int, int], who: str, part: str = "") -> str | None:
+    def text(self, spec: Field, name: str, node: yaml.Node, at: tuple[int, int], part: str = "") -> str | None:
         """A scalar's text, checked against the kind and the field's rule."""
         if not isinstance(node, yaml.ScalarNode) or _is_null(node) or (spec.kind == "string" and node.tag != STR):
-            self.wrong_type(spec, node, at, who, part)
+            self.wrong_type(spec, name, node, at, part)
             return None
         text = node.value.strip() if spec.kind == "line" else node.value
         if spec.kind == "line" and "\n" in text:
             why = f" ({spec.about})" if spec.about else ""
-            self.add(at, f"{who}{spec.name!r} must be one line{why}", TODO["line"].format(name=spec.name))
+            self.add(at, f"{self.who}{name!r} must be one line{why}", TODO["line"].format(name=spec.name))
             return None
         broken = spec.rule(text) if spec.rule else None
         if broken:
-            self.add(at, f"{'' if spec.name == 'id' else who}{broken[0]}", broken[1])
+            who = "" if spec.name == "id" else self.who
+            self.add(at, f"{who}{broken[0]}", broken[1].replace("{id}", self.id or "ID"))
             return None
         return text
 
-    def wrong_type(self, spec: Field, node: yaml.Node, at: tuple[int, int], who: str, part: str = "") -> None:
-        wants = "text" if part else WANTS[spec.kind]
-        where = f"{part} {spec.name!r}" if part else repr(spec.name)
+    def wrong_type(self, spec: Field, name: str, node: yaml.Node, at: tuple[int, int], part: str = "") -> None:
         value = node.value if isinstance(node, yaml.ScalarNode) else "…"
         todo = TODO["list" if part else spec.kind].format(name=spec.name, value=value)
-        self.add(at, f"{who}{where} must be {wants}, not {_describe(node)}", todo)
+        who = "" if spec.name == "id" else self.who
+        self.add(at, f"{who}{part}{name!r} must be {'text' if part else WANTS[spec.kind]}, not {_describe(node)}",
+                 todo)
 
     def add(self, at: tuple[int, int], message: str, hint: str = "") -> None:
         self.problems.append(Problem(self.label, at[0], at[1], message, hint=hint))

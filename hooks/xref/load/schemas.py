@@ -37,12 +37,13 @@ def id_rule(kind: str, pattern: re.Pattern, allowed: str) -> Rule:
 def date_rule(text: str):
     match = DATE_RE.match(text)
     if not match:
-        return f"date {text!r} is not YYYY-MM-DD, YYYY-MM or YYYY", "Write the date as far as it is known, e.g. 2015-07-18."
+        return (f"date {text!r} is not YYYY-MM-DD, YYYY-MM or YYYY",
+                "Write the date as far as it is known, e.g. 2015-07-18.")
     year, month, day = (int(part) if part else 1 for part in match.groups())
     try:
         datetime.date(year, month, day)
     except ValueError:
-        return (f"date {text!r} is not a day of the calendar",
+        return (f"date {text!r} is not a date of the calendar",
                 "Check the day and the month (a month has 28 to 31 days); leave out what is not known.")
     return None
 
@@ -84,7 +85,7 @@ def wording_rule(what: str) -> Rule:
         if words and all(word in STOP_WORDS for word in words):
             return (f"the {what} {text!r} is a common English word: it would link on every page that uses it",
                     "Remove it, or choose a wording that names the entry only; link a common word by hand with "
-                    f"[[term:ID|{text}]].")
+                    f"[[term:{{id}}|{text}]].")
         for word in WORD_RE.findall(text):
             mixed = mixed_script(word)
             if mixed:
