@@ -63,7 +63,8 @@ CASES = [
          at(GLOSSARY, FINTECH_ALIASES, 3, below=1), r"the key 'term' is written twice in this entry \(first at line "
          r"\d+\): YAML would keep only the last one", r"Keep one 'term:' line in the entry"),
     Case("a list where a text belongs",
-         edit(GLOSSARY, "  pinyin: jīnróng kējì\n", "  pinyin: [jīnróng, kējì]\n"), at(GLOSSARY, "  pinyin: jīnróng kējì", 3),
+         edit(GLOSSARY, "  pinyin: jīnróng kējì\n", "  pinyin: [jīnróng, kējì]\n"),
+         at(GLOSSARY, "  pinyin: jīnróng kējì", 3),
          r"fintech: 'pinyin' must be text, not a list",
          r"Write a single text after 'pinyin:'; quote it if it starts with '\['"),
     Case("a glossary that is not UTF-8", not_utf8,

@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from conftest import ROOT
 from xref.check.front_matter import front_matter_problems
@@ -268,3 +270,22 @@ def test_the_real_yu_e_bao_entry_is_linked_where_the_pages_name_it(built_site):
         soup = BeautifulSoup((built_site / url / "index.html").read_text(encoding="utf-8"), "html.parser")
         links = [a for a in soup.select("article a") if a.get("href", "").endswith("#yu-e-bao")]
         assert links and re.fullmatch(r"Yu['’]e Bao", links[0].get_text()), f"{url}: Yu'e Bao is not linked"
+
+
+WORDS = st.text(alphabet="abcdefgh", min_size=1, max_size=6)
+JOINTS = st.sampled_from([" ", "-", "'", "’", ".", "&"])
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(WORDS, min_size=1, max_size=4), st.lists(JOINTS, min_size=3, max_size=3),
+       st.sampled_from(["", "++", "#"]), st.booleans())
+def test_a_wording_with_punctuation_is_found_as_written_and_only_so(words, joints, suffix, curly):
+    wording = words[0] + "".join(j + w for j, w in zip(joints, words[1:])) + suffix
+    index = TermIndex({"t": Term("t", wording, "s", "d", [])})
+    written = wording.translate(str.maketrans("'’", "’'")) if curly else wording   # apostrophes alike
+    text = f"Zz {written} zz."
+    assert [(text[s:e], t) for s, e, t in index.matches(text)] == [(written, "t")]
+    if len(words) > 1 and joints[0] not in (" ", "-"):       # the same words joined otherwise are another wording
+        cut = len(words[0])                                  # every joint is one character
+        other = f"Zz {written[:cut]} {written[cut + 1:]} zz."
+        assert index.matches(other) == []

@@ -17,11 +17,11 @@ def front_matter_problems(raw: str, file: str) -> list[Problem]:
     block = front_matter_lines(raw)
     if block is None:
         return []
-    lines, end = raw.split("\n"), block[1]
+    end = block[1]
     if end < 0:
         return [Problem(file, 1, 1, "the front matter opened here is never closed",
                         hint="End it with a line '---' after the last key.")]
-    root, problems = compose("\n".join(lines[1:end]), file, offset=1)
+    root, problems = compose("\n".join(raw.split("\n", end)[1:end]), file, offset=1)
     if problems:
         problem = problems[0]
         return [Problem(file, problem.line, problem.column,
