@@ -57,7 +57,8 @@ GLOSSARY_CASES = [
      "uses it. Remove it, or choose a wording that names the entry only; link a common word by hand with "
      "[[term:fintech|the]]."),
     ("an alias of common words only", "  aliases: [Of The]\n",
-     "data/glossary.yml:6:13: fintech: the alias 'Of The' is a common English word"),
+     "data/glossary.yml:6:13: fintech: the alias 'Of The' is a common English word (wordings match whatever their "
+     "case): it would link on every page"),
     ("a Cyrillic letter in a Latin alias", "  aliases: [fint\u0435ch firm]\n",
      "data/glossary.yml:6:13: fintech: the alias 'fint\u0435ch firm' mixes Latin and Cyrillic letters in "
      "'fint\u0435ch' ('\u0435' is CYRILLIC SMALL LETTER IE): it looks like another word and matches no text. "
@@ -256,9 +257,15 @@ def test_a_dotted_wording_needs_its_dot_and_possessives_still_link():
     assert linked("fintech's reach") == [("fintech", "fintech")]
 
 
+def test_a_wording_with_leading_punctuation_needs_it():
+    dotnet = {"dotnet": Term("dotnet", ".NET", "s", "d", [])}
+    assert linked("the .NET runtime, not the net", dotnet) == [(".NET", "dotnet")]
+
+
 def test_wordings_differing_only_in_punctuation_are_different_keys():
     assert key_of("Yu'e Bao") == key_of("Yu’e  Bao") != key_of("Yu e Bao")
     assert key_of("C++") != key_of("C") and key_of("supply-chain finance") == key_of("supply chain finance")
+    assert key_of(".NET") != key_of("NET")
 
 
 def test_the_real_yu_e_bao_entry_is_linked_where_the_pages_name_it(built_site):

@@ -74,11 +74,13 @@ def wordings(term: Term) -> list[str]:
 
 class Key(NamedTuple):
     """How a wording is looked up: its lowercased words; what joins each to the next (" " for spaces and
-    hyphens, else the punctuation as written: Yu'e Bao is the words yu, e, bao joined by "'" and " "); and what
-    follows the last word (C++: "++"), so that "C++" never links a lone "C"."""
+    hyphens, else the punctuation as written: Yu'e Bao is the words yu, e, bao joined by "'" and " "); what
+    follows the last word (C++: "++"), so that "C++" never links a lone "C"; and what comes before the first
+    (.NET: ".")."""
     words: tuple[str, ...]
     joints: tuple[str, ...]
     suffix: str
+    prefix: str = ""
 
 
 def joint(gap: str) -> str:
@@ -95,7 +97,10 @@ def key_of(text: str) -> Key:
         return Key(words, (" ",) * (len(words) - 1), "")
     parts = WORD_RE.split(text.strip())      # gap, word, gap, word, …, gap
     words = tuple(word.lower() for word in parts[1::2])
-    return Key(words, tuple(joint(gap) for gap in parts[2:-1:2]), parts[-1].translate(APOSTROPHES) if words else "")
+    if not words:
+        return Key((), (), "")
+    return Key(words, tuple(joint(gap) for gap in parts[2:-1:2]), parts[-1].translate(APOSTROPHES),
+               parts[0].translate(APOSTROPHES))
 
 
 def _clashing_wordings(terms: dict[str, Term], label: str) -> list[Problem]:

@@ -83,7 +83,8 @@ def wording_rule(what: str) -> Rule:
     def rule(text: str):
         words = [word.lower() for word in WORD_RE.findall(text)]
         if words and all(word in STOP_WORDS for word in words):
-            return (f"the {what} {text!r} is a common English word: it would link on every page that uses it",
+            case = "" if text == text.lower() else " (wordings match whatever their case)"
+            return (f"the {what} {text!r} is a common English word{case}: it would link on every page that uses it",
                     "Remove it, or choose a wording that names the entry only; link a common word by hand with "
                     f"[[term:{{id}}|{text}]].")
         for word in WORD_RE.findall(text):

@@ -9,8 +9,8 @@ from .glossary import APOSTROPHES, joint, key_of, wordings
 
 SPLIT_RE = re.compile(r"(\w+)")                     # split() keeps the words at odd positions
 GAP_RE = re.compile(r"[\s\-\u2010\u2011]+$")       # what may stand between the words of one term
-JOINED_AFTER = ("+", "#")                           # "C" followed by these is another word (C++, C#)
-Variant = tuple[tuple[str, ...], str, str]          # (joints, suffix, term id) of one wording
+JOINED_AFTER = frozenset("+#")                      # "C" followed by these is another word (C++, C#)
+Variant = tuple[tuple[str, ...], str, str, str]     # (joints, suffix, prefix, term id) of one wording
 
 
 class TermIndex:
@@ -19,7 +19,7 @@ class TermIndex:
 
     def __init__(self, terms: dict[str, Term]) -> None:
         self.terms = terms
-        self.keys: dict[tuple[str, ...], list[Variant]] = {}
+        self.keys: dict[tuple[str, ...], str | list[Variant]] = {}
         lengths: dict[str, set[int]] = {}
         for term in terms.values():
             if not term.autolink:
@@ -27,11 +27,14 @@ class TermIndex:
             for text in wordings(term):
                 key = key_of(text)
                 variants = self.keys.setdefault(key.words, []) if key.words else []
-                if key.words and all(v[:2] != (key.joints, key.suffix) for v in variants):
-                    variants.append((key.joints, key.suffix, term.id))
+                if key.words and all(v[:3] != (key.joints, key.suffix, key.prefix) for v in variants):
+                    variants.append((key.joints, key.suffix, key.prefix, term.id))
                     lengths.setdefault(key.words[0], set()).add(len(key.words))
-        for variants in self.keys.values():
-            variants.sort(key=lambda variant: -len(variant[1]))    # C++ is tried before C
+        for words, variants in self.keys.items():
+            variants.sort(key=lambda variant: -len(variant[1]) - len(variant[2]))    # C++ is tried before C
+            plain = (" ",) * (len(words) - 1), "", ""
+            if len(variants) == 1 and variants[0][:3] == plain:
+                self.keys[words] = variants[0][3]     # the common case: a term id, words apart by spaces or hyphens
         self.first = {word: sorted(sizes, reverse=True) for word, sizes in lengths.items()}
 
     def matches(self, text: str) -> list[tuple[int, int, str]]:
@@ -57,26 +60,37 @@ class TermIndex:
                     continue
                 if ends is None:        # offsets are only needed once something matches
                     ends = list(accumulate(map(len, parts)))
+                if variants.__class__ is str:   # one wording, its words apart by spaces or hyphens
+                    after = ends[2 * (i + size) - 1]
+                    if text[after:after + 1] not in JOINED_AFTER and (size == 1 or all(
+                            GAP_RE.match(text, ends[2 * j + 1], ends[2 * j + 2]) for j in range(i, i + size - 1))):
+                        found.append((ends[2 * i], after, variants))
+                        next_free = i + size
+                        break
+                    continue
                 match = _variant(text, ends, i, size, variants)
                 if match:
-                    found.append((ends[2 * i], match[0], match[1]))
+                    found.append(match)
                     next_free = i + size
                     break
         return found
 
 
-def _variant(text: str, ends: list[int], i: int, size: int, variants: list[Variant]) -> tuple[int, str] | None:
-    """(end offset, term id) of the first variant whose joints and suffix the text has at words i to i+size-1.
-    Word j spans ends[2j] to ends[2j + 1]; the gap after it, ends[2j + 1] to ends[2j + 2]."""
-    after = ends[2 * (i + size) - 1]
-    for joints, suffix, term in variants:
+def _variant(text: str, ends: list[int], i: int, size: int, variants: list[Variant]) -> tuple[int, int, str] | None:
+    """(start, end, term id) of the first variant whose joints, suffix and prefix the text has at words i to
+    i+size-1. Word j spans ends[2j] to ends[2j + 1]; the gap after it, ends[2j + 1] to ends[2j + 2]."""
+    begin, after = ends[2 * i], ends[2 * (i + size) - 1]
+    for joints, suffix, prefix, term in variants:
+        start = begin - len(prefix)
+        if prefix and (start < 0 or text[start:begin].translate(APOSTROPHES) != prefix):
+            continue
         for j, expected in zip(range(i, i + size - 1), joints):
-            start, end = ends[2 * j + 1], ends[2 * j + 2]
-            if not (GAP_RE.match(text, start, end) if expected == " " else joint(text[start:end]) == expected):
+            gap, gap_end = ends[2 * j + 1], ends[2 * j + 2]
+            if not (GAP_RE.match(text, gap, gap_end) if expected == " " else joint(text[gap:gap_end]) == expected):
                 break
         else:
             if suffix and text[after:after + len(suffix)].translate(APOSTROPHES) == suffix:
-                return after + len(suffix), term
-            if not suffix and not text.startswith(JOINED_AFTER, after):
-                return after, term
+                return start, after + len(suffix), term
+            if not suffix and text[after:after + 1] not in JOINED_AFTER:
+                return start, after, term
     return None
