@@ -121,3 +121,20 @@ def test_bad_data_fails_the_build_clearly(case, handbook_copy, tmp_path):
 def test_the_front_matter_cases_add_their_lines_where_they_expect():
     about = (ROOT / ABOUT).read_text(encoding="utf-8").split("\n")
     assert about[0] == "---" and about[ABOUT_END - 1] == "---", "about.md's front matter changed: update ABOUT_END"
+
+
+def test_each_mistake_gives_one_message(handbook_copy, tmp_path):
+    """An entry with a bad optional value still stands (the build fails on that value), so references to it do
+    not add messages of their own: one message per mistake, all in one report."""
+    together = ["an alias that is a common word", "a list where a text belongs", "a javascript: url",
+                "an impossible date, unquoted", "a chapter that is true", "autolink as text"]
+    reuse_diagram_cache(handbook_copy)
+    cases = [case for case in CASES if case.name in together]
+    for case in cases:
+        case.breaks(handbook_copy)
+    result = run_build(handbook_copy, tmp_path / "site")
+    output = result.stdout + result.stderr
+    assert result.returncode != 0 and not (tmp_path / "site").exists()
+    missing = [case.name for case in cases if not re.search(case.where + r" .*" + case.says, output)]
+    assert not missing, f"not reported in the same build: {missing}\n{output}"
+    assert f"found {len(cases)} problem(s)" in output, output

@@ -17,11 +17,11 @@ def load_bibliography(path: Path, label: str) -> tuple[dict[str, Source], list[P
 
 
 def _source(entry: Entry, label: str, problems: list[Problem]) -> Source | None:
-    """The entry as a Source, or None when it breaks the schema (load/schemas.py: BIBLIOGRAPHY). The date is as
-    far as known; undated is "n.d."."""
+    """The entry as a Source (without the optional values that break the schema, load/schemas.py: BIBLIOGRAPHY),
+    or None when a required value is missing or invalid. The date is as far as known; undated is "n.d."."""
     values, found = validate(entry, BIBLIOGRAPHY, label)
     problems += found
-    if found:
+    if not BIBLIOGRAPHY.complete(values):
         return None
     return Source(id=values["id"], publisher=values["publisher"], title=values["title"],
                   date=values.get("date", ""), author=values.get("author", ""), url=values.get("url", ""),

@@ -39,10 +39,11 @@ def load_glossary(path: Path, label: str, sources: dict[str, Source]) -> tuple[d
 
 
 def _term(entry: Entry, label: str, problems: list[Problem]) -> Term | None:
-    """The entry as a Term, or None when it breaks the schema (load/schemas.py: GLOSSARY)."""
+    """The entry as a Term (without the optional values that break the schema, load/schemas.py: GLOSSARY), or
+    None when a required value is missing or invalid."""
     values, found = validate(entry, GLOSSARY, label)
     problems += found
-    if found:
+    if not GLOSSARY.complete(values):
         return None
     return Term(id=values["id"], term=values["term"], short=values["short"], definition=values["definition"],
                 sources=values["sources"], aliases=values.get("aliases", []), chinese=values.get("chinese", ""),

@@ -49,6 +49,11 @@ class Schema:
     def names(self) -> frozenset[str]:
         return frozenset(f.name for f in self.fields)
 
+    def complete(self, values: dict[str, Any]) -> bool:
+        """Whether every required field has a valid value: the entry can stand (its other problems are reported
+        and fail the build, but references to it still resolve, so that one mistake gives one message)."""
+        return all(f.name in values for f in self.fields if f.required)
+
 
 # What each kind asks for, and what to do when a value is of another type.
 WANTS = {"text": "text", "string": "text", "line": "one line of text", "list": "a list of texts, like [a, b]",
