@@ -84,6 +84,10 @@ CASES = [
     Case("an impossible date, unquoted", edit(BIBLIOGRAPHY, 'date: "2015-07-18"', "date: 2015-02-30"),
          at(BIBLIOGRAPHY, '  date: "2015-07-18"', 3), r"china-daily-2015-07-18: date '2015-02-30' is not a date of "
          r"the calendar", r"Check the day and the month \(a month has 28 to 31 days\)"),
+    Case("a javascript: url for the essay",
+         edit("essay/edition.yml", "url: https://www.litk.net/", "url: javascript:alert(1)//www.litk.net/"),
+         at("essay/edition.yml", "url: https://www.litk.net/"), r"url 'javascript:alert\(1\)//www\.litk\.net/\S*' is "
+         r"not a web address", r"starting with https://"),
     # --- the front matter
     Case("a chapter number in words", edit(CHAPTER3, "chapter: 3\n", 'chapter: "three"\n'), at(CHAPTER3, "chapter:"),
          r"'chapter' must be a whole number, not 'three'", r"Write a number without quotes, like chapter: 3"),

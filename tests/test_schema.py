@@ -20,7 +20,8 @@ from xref.core.yamlsrc import compose, entry_of, safe_load_text
 from xref.load.bibliography import load_bibliography
 from xref.load.glossary import key_of, load_glossary
 from xref.load.schema import validate
-from xref.load.schemas import BIBLIOGRAPHY, FRONT_MATTER, GLOSSARY
+from xref.load.essay import load_edition
+from xref.load.schemas import BIBLIOGRAPHY, EDITION, FRONT_MATTER, GLOSSARY
 from xref.load.term_index import TermIndex
 
 SOURCES = {"bis-2019": Source("bis-2019", "BIS", "T", "2019")}
@@ -169,6 +170,19 @@ def test_the_edition_file_keeps_an_unquoted_date_as_text():
     assert safe_load_text("published: 2023-02-30\n") == {"published": "2023-02-30"}
 
 
+def test_the_edition_url_and_date_are_checked(tmp_path):
+    path = tmp_path / "edition.yml"
+    path.write_text("title: T\nurl: javascript:alert(1)\npublished: 2023-02-30\nend_marker: End\n", encoding="utf-8")
+    edition, problems = load_edition(path, "essay/edition.yml")
+    assert edition["published"] == "2023-02-30"
+    assert [p.format() for p in problems] == [
+        "essay/edition.yml:2:1: url 'javascript:alert(1)' is not a web address (http:// or https://). Give the "
+        "address of the page, starting with https:// (or http://); other schemes such as javascript: or data: are "
+        "not allowed.",
+        "essay/edition.yml:3:1: date '2023-02-30' is not a date of the calendar. Check the day and the month (a "
+        "month has 28 to 31 days); leave out what is not known."]
+
+
 # --- front matter ------------------------------------------------------------------------------------------------
 
 FRONT_MATTER_CASES = [
@@ -210,7 +224,7 @@ def test_valid_front_matter_and_keys_the_engine_does_not_read_pass():
 
 def test_every_declared_field_is_in_the_contributor_guide():
     guide = (ROOT / "docs" / "contributing.md").read_text(encoding="utf-8")
-    for schema in (GLOSSARY, BIBLIOGRAPHY, FRONT_MATTER):
+    for schema in (GLOSSARY, BIBLIOGRAPHY, FRONT_MATTER, EDITION):
         for field in schema.fields:
             assert re.search(rf"^\s*(- )?{field.name}:", guide, re.M), f"{schema.kind}: {field.name} not documented"
 

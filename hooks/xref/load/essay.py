@@ -12,7 +12,9 @@ from urllib.parse import urlparse
 import yaml
 
 from ..core.problems import Problem
-from ..core.yamlsrc import safe_load_text
+from ..core.yamlsrc import compose, entry_of, safe_load_text
+from .schema import validate
+from .schemas import EDITION
 
 BLANK = " \t\xa0\u200b\ufeff\r"
 # A full stop (or ? ; !) glued to the next sentence: "on.Different". Repaired by inserting a space.
@@ -61,7 +63,9 @@ def load_edition(path: Path, label: str) -> tuple[dict, list[Problem]]:
         return {}, [Problem(label, mark.line + 1 if mark else 1, 1, f"invalid YAML: {error}")]
     if not isinstance(data, dict):
         return {}, [Problem(label, 1, 1, "expected a mapping (title:, end_marker:, …)")]
-    return data, []
+    root, _ = compose(path.read_text(encoding="utf-8"), label)
+    entry, problems = entry_of(root, label)
+    return data, problems + validate(entry, EDITION, label)[1]   # the url reaches readers: http(s) only
 
 
 def split_blocks(text: str, end_marker: str) -> tuple[str, int, list[tuple[int, str]], bool]:

@@ -122,6 +122,14 @@ BIBLIOGRAPHY = Schema("source", (
     Field("note"),
 ), guide="See the source schema in docs/contributing.md.")
 
+# essay/edition.yml: its texts; headings, paragraphs and corrections are checked against the essay (essay.py).
+EDITION = Schema("edition", (
+    Field("title", required=True),
+    Field("url", rule=url_rule),
+    Field("published", rule=date_rule),
+    Field("end_marker", required=True),
+), closed=False, guide="See the essay's edition in docs/contributing.md.")
+
 # The front-matter keys the engine reads; MkDocs and Material read others, which are not checked here.
 FRONT_MATTER = Schema("front matter", (
     Field("id", "string", rule=id_rule("page", ID_RE, "lowercase letters, digits and hyphens")),
