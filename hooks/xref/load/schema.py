@@ -35,7 +35,7 @@ class Field:
     rule: Rule | None = None         # for text (and each item of a list)
     minimum: int | None = None       # for int
     fields: tuple[Field, ...] = ()   # for mapping
-    about: str = ""                  # what it is, for the contributor guide
+    about: str = ""                  # what it is: said in its "must be one line" message, and in the guide
 
 
 @dataclass(frozen=True)
