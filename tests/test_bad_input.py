@@ -4,23 +4,13 @@ report. The cases that need no part of the real handbook break the fixture handb
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 from conftest import run_build
+from support.bad_input import Case, append, assert_fails_clearly, replace_once
 from support.handbooks import fixture_copy
-
-
-def replace_once(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert old in text, f"the test's anchor text {old!r} is no longer in {path.name}: update the test"
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
-
-
-def append(path: Path, text: str) -> None:
-    path.write_text(path.read_text(encoding="utf-8") + text, encoding="utf-8")
 
 
 def drop_glossary_short(root: Path) -> None:
@@ -30,16 +20,6 @@ def drop_glossary_short(root: Path) -> None:
     start = text.index("  short:")
     end = text.index("  definition:", start)
     path.write_text(text[:start] + text[end:], encoding="utf-8")
-
-
-@dataclass
-class Case:
-    name: str
-    breaks: callable           # (handbook root) -> None
-    where: str                 # regex: the file and line (and column where the checker knows it)
-    says: str                  # regex: what is wrong
-    todo: str                  # regex: what to do
-    project: str = "handbook"  # "handbook" (a copy of the real one) or "fixture" (the bees)
 
 
 CHAPTER2 = "docs/chapters/02-middleman-trap.md"
@@ -164,13 +144,7 @@ def test_bad_input_fails_the_build_clearly(case, handbook_copy, tmp_path):
     case.breaks(project)
     site = tmp_path / "site"
     result = run_build(project, site)
-    output = result.stdout + result.stderr
-    assert result.returncode != 0, f"{case.name}: the build passed"
-    for label, pattern in (("file and line", case.where), ("problem", case.says), ("what to do", case.todo)):
-        assert re.search(pattern, output), f"{case.name}: no {label} matching {pattern!r} in:\n{output}"
-    assert "Traceback" not in output, f"{case.name}: a traceback:\n{output}"
-    assert not site.exists(), f"{case.name}: a failed build published {site}"
-    assert not list(tmp_path.glob(".site-*")), f"{case.name}: a failed build left its staging folder"
+    assert_fails_clearly(case, result.stdout + result.stderr, result.returncode, site)
 
 
 def test_all_problems_of_a_build_are_reported_together(handbook_copy, tmp_path):

@@ -9,7 +9,7 @@ from ..core.markdown_syntax import mask_markdown
 from ..core.problems import Problem
 from ..load.passages import Passages
 from .content_rules import check_markdown, check_masked
-from .front_matter import front_matter_problem
+from .front_matter import front_matter_problems
 from .page_links import broken_links_in_masked
 from .quotations import misquotation_problems
 from .tokens import front_matter_token_problems, heading_token_problems
@@ -19,8 +19,9 @@ def source_problems(raw: str, file: str, src: str, pages: Set[str], front_matter
                     passages: Passages | None = None) -> list[Problem]:
     """A page's front matter, content security and page-link problems (`pages`: every page of the build by
     source path; empty to skip the link check; `front_matter_read`: MkDocs read the front matter as a mapping,
-    so it has no problem to find). The page is masked once for all of them."""
-    problems = [] if front_matter_read else [problem for problem in [front_matter_problem(raw, file)] if problem]
+    which may still hold values of the wrong type: the front matter is checked either way). The page is masked
+    once for all of them."""
+    problems = front_matter_problems(raw, file)
     if raw.startswith("---"):
         problems += front_matter_token_problems(raw, file)
     masked, fences = mask_markdown(raw)

@@ -1,17 +1,13 @@
 """data/bibliography.yml: load and validate the sources the handbook cites."""
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 from ..core.model import Source
 from ..core.problems import Problem
-from ..core.yamlsrc import Entry, index_by_id, key_problems, load_entries
-
-ID_RE = re.compile(r"^[a-z0-9]+(?:[-.][a-z0-9]+)*$")
-DATE_RE = re.compile(r"^\d{4}(?:-\d{2}(?:-\d{2})?)?$")
-REQUIRED = ("id", "publisher", "title")
-OPTIONAL = ("date", "author", "url", "note")  # date: as far as known; undated is "n.d."
+from ..core.yamlsrc import Entry, index_by_id, load_entries
+from .schema import validate
+from .schemas import BIBLIOGRAPHY
 
 
 def load_bibliography(path: Path, label: str) -> tuple[dict[str, Source], list[Problem]]:
@@ -21,18 +17,12 @@ def load_bibliography(path: Path, label: str) -> tuple[dict[str, Source], list[P
 
 
 def _source(entry: Entry, label: str, problems: list[Problem]) -> Source | None:
-    values = entry.values
-    before = len(problems)
-    problems.extend(key_problems(entry, label, "source", REQUIRED, OPTIONAL))
-    source_id = str(values.get("id") or "")
-    if source_id and not ID_RE.match(source_id):
-        problems.append(Problem(label, *entry.at("id"), f"source id {source_id!r} is not lowercase letters, "
-                                "digits and hyphens"))
-    date = str(values.get("date") or "")
-    if date and not DATE_RE.match(date):
-        problems.append(Problem(label, *entry.at("date"), f"date {date!r} is not YYYY-MM-DD, YYYY-MM or YYYY"))
-    if len(problems) > before:
+    """The entry as a Source (without the optional values that break the schema, load/schemas.py: BIBLIOGRAPHY),
+    or None when a required value is missing or invalid. The date is as far as known; undated is "n.d."."""
+    values, found = validate(entry, BIBLIOGRAPHY, label)
+    problems += found
+    if not BIBLIOGRAPHY.complete(values):
         return None
-    return Source(id=source_id, publisher=str(values["publisher"]), title=str(values["title"]), date=date,
-                  author=str(values.get("author") or ""), url=str(values.get("url") or ""),
-                  note=str(values.get("note") or ""), line=entry.line)
+    return Source(id=values["id"], publisher=values["publisher"], title=values["title"],
+                  date=values.get("date", ""), author=values.get("author", ""), url=values.get("url", ""),
+                  note=values.get("note", ""), line=entry.line)

@@ -67,7 +67,7 @@ class Data:
         for key in ("glossary", "bibliography", "notes"):
             path = settings.path(key)
             if path.is_file():
-                found.append((settings.label(key), path.read_text(encoding="utf-8")))
+                found.append((settings.label(key), path.read_text(encoding="utf-8", errors="replace")))
         return found
 
 
@@ -87,7 +87,9 @@ def load_data(settings: Settings) -> tuple[Data, list[Problem]]:
     passages = Passages(essay)
     notes, found = load_notes(settings.path("notes"), settings.label("notes"), essay, passages, set(sources))
     problems += found
+    unreadable = {problem.file for problem in problems if problem.message.startswith("the file is not UTF-8")}
     for key in ("glossary", "bibliography", "notes"):  # their Markdown reaches readers too
-        problems += data_file_problems(settings.path(key), settings.label(key),
-                                       passages if key != "bibliography" else None)
+        if settings.label(key) not in unreadable:
+            problems += data_file_problems(settings.path(key), settings.label(key),
+                                           passages if key != "bibliography" else None)
     return Data(essay, sources, terms, TermIndex(terms), passages, notes), problems

@@ -11,6 +11,9 @@ from urllib.parse import urlparse
 import yaml
 
 from ..core.problems import Problem
+from ..core.yamlsrc import compose, entry_of, safe_load_text
+from .schema import validate
+from .schemas import EDITION
 
 BLANK = " \t\xa0\u200b\ufeff\r"
 # A full stop (or ? ; !) glued to the next sentence: "on.Different". Repaired by inserting a space.
@@ -53,13 +56,15 @@ def load_edition(path: Path, label: str) -> tuple[dict, list[Problem]]:
     if not path.is_file():
         return {}, [Problem(label, 1, 1, "edition file not found", hint="See docs/contributing.md for its schema.")]
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        data = safe_load_text(path.read_text(encoding="utf-8")) or {}   # dates stay text: 2023-02-30 is no crash
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         return {}, [Problem(label, mark.line + 1 if mark else 1, 1, f"invalid YAML: {error}")]
     if not isinstance(data, dict):
         return {}, [Problem(label, 1, 1, "expected a mapping (title:, end_marker:, …)")]
-    return data, []
+    root, _ = compose(path.read_text(encoding="utf-8"), label)
+    entry, problems = entry_of(root, label)
+    return data, problems + validate(entry, EDITION, label)[1]   # the url reaches readers: http(s) only
 
 
 def split_blocks(text: str, end_marker: str) -> tuple[str, int, list[tuple[int, str]], bool]:

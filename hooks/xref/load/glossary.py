@@ -3,25 +3,30 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import NamedTuple
 
 from ..core.model import Source, Term
 from ..core.problems import Problem, did_you_mean
-from ..core.yamlsrc import Entry, index_by_id, key_problems, load_entries
+from ..core.yamlsrc import Entry, index_by_id, load_entries
+from .schema import validate
+from .schemas import GLOSSARY
 
-ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-REQUIRED = ("id", "term", "short", "definition", "sources")
-OPTIONAL = ("aliases", "chinese", "pinyin", "related", "autolink")
-WORD_RE = re.compile(r"\w+")
+WORD_RE = re.compile(r"(\w+)")                    # split() keeps the words at odd positions
+SEPARATORS_RE = re.compile(r"[\s\-\u2010\u2011]+")   # what may stand between the words of one wording
+SPACES_RE = re.compile(r"\s+")
+PLAIN_RE = re.compile(r"\w+(?: \w+)*")
+APOSTROPHES = str.maketrans("\u2019\u2018\u02bc\u2032", "'" * 4)  # Yu’e Bao is Yu'e Bao
 
 
 def load_glossary(path: Path, label: str, sources: dict[str, Source]) -> tuple[dict[str, Term], list[Problem]]:
     entries, problems = load_entries(path, label)
     terms = index_by_id(entries, lambda entry: _term(entry, label, problems), label, "glossary", problems)
     by_line = {entry.line: entry for entry in entries}
+    invalid = {getattr(entry.nodes.get("id"), "value", None) for entry in entries} - set(terms)  # reported already
     for term in terms.values():
         entry = by_line[term.line]
         for related in term.related:
-            if related not in terms:
+            if related not in terms and related not in invalid:
                 problems.append(Problem(label, *entry.at("related"), f"{term.id}: unknown related term {related!r}",
                                         hint=did_you_mean(related, terms)))
         for source in term.sources:
@@ -33,38 +38,16 @@ def load_glossary(path: Path, label: str, sources: dict[str, Source]) -> tuple[d
     return terms, problems
 
 
-def _as_list(value, key: str, entry: Entry, label: str, problems: list[Problem]) -> list[str]:
-    if value is None:
-        return []
-    if isinstance(value, str):
-        value = [value]
-    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        problems.append(Problem(label, *entry.at(key), f"{key!r} must be a list of strings, like [a, b]"))
-        return []
-    return value
-
-
 def _term(entry: Entry, label: str, problems: list[Problem]) -> Term | None:
-    values = entry.values
-    before = len(problems)
-    problems.extend(key_problems(entry, label, "glossary", REQUIRED, OPTIONAL))
-    term_id = str(values.get("id") or "")
-    if term_id and not ID_RE.match(term_id):
-        problems.append(Problem(label, *entry.at("id"), f"glossary id {term_id!r} must be lowercase letters, "
-                                "digits and hyphens", hint=f"Try {re.sub(r'[^a-z0-9]+', '-', term_id.lower()).strip('-')!r}."))
-    short = str(values.get("short") or "")
-    if "\n" in short.strip():
-        problems.append(Problem(label, *entry.at("short"), f"{term_id}: 'short' must be one line (it is the tooltip)"))
-    if "autolink" in values and not isinstance(values["autolink"], bool):
-        problems.append(Problem(label, *entry.at("autolink"), f"{term_id}: 'autolink' must be true or false"))
-    aliases = _as_list(values.get("aliases"), "aliases", entry, label, problems)
-    related = _as_list(values.get("related"), "related", entry, label, problems)
-    sources = _as_list(values.get("sources"), "sources", entry, label, problems)
-    if len(problems) > before:
+    """The entry as a Term (without the optional values that break the schema, load/schemas.py: GLOSSARY), or
+    None when a required value is missing or invalid."""
+    values, found = validate(entry, GLOSSARY, label)
+    problems += found
+    if not GLOSSARY.complete(values):
         return None
-    return Term(id=term_id, term=str(values["term"]), short=short.strip(), definition=str(values["definition"]),
-                sources=sources, aliases=aliases, chinese=str(values.get("chinese") or ""),
-                pinyin=str(values.get("pinyin") or ""), related=related,
+    return Term(id=values["id"], term=values["term"], short=values["short"], definition=values["definition"],
+                sources=values["sources"], aliases=values.get("aliases", []), chinese=values.get("chinese", ""),
+                pinyin=values.get("pinyin", ""), related=values.get("related", []),
                 autolink=values.get("autolink", True), line=entry.line)
 
 
@@ -90,13 +73,39 @@ def wordings(term: Term) -> list[str]:
     return result
 
 
-def key_of(text: str) -> tuple[str, ...]:
-    """How a wording is looked up: its lowercased words (hyphens and spaces alike separate words)."""
-    return tuple(word.lower() for word in WORD_RE.findall(text))
+class Key(NamedTuple):
+    """How a wording is looked up: its lowercased words; what joins each to the next (" " for spaces and
+    hyphens, else the punctuation as written: Yu'e Bao is the words yu, e, bao joined by "'" and " "); what
+    follows the last word (C++: "++"), so that "C++" never links a lone "C"; and what comes before the first
+    (.NET: ".")."""
+    words: tuple[str, ...]
+    joints: tuple[str, ...]
+    suffix: str
+    prefix: str = ""
+
+
+def joint(gap: str) -> str:
+    """The text between two words, as compared: " " when it is only spaces and hyphens; else as written, with
+    apostrophes alike and each run of spaces as one."""
+    if SEPARATORS_RE.fullmatch(gap):
+        return " "
+    return SPACES_RE.sub(" ", gap.translate(APOSTROPHES))
+
+
+def key_of(text: str) -> Key:
+    if PLAIN_RE.fullmatch(text):             # the common case: words and single spaces
+        words = tuple(text.lower().split(" "))
+        return Key(words, (" ",) * (len(words) - 1), "")
+    parts = WORD_RE.split(text.strip())      # gap, word, gap, word, …, gap
+    words = tuple(word.lower() for word in parts[1::2])
+    if not words:
+        return Key((), (), "")
+    return Key(words, tuple(joint(gap) for gap in parts[2:-1:2]), parts[-1].translate(APOSTROPHES),
+               parts[0].translate(APOSTROPHES))
 
 
 def _clashing_wordings(terms: dict[str, Term], label: str) -> list[Problem]:
-    seen: dict[tuple[str, ...], str] = {}
+    seen: dict[Key, str] = {}
     problems = []
     for term in terms.values():
         for text in [term.term, *term.aliases]:

@@ -9,12 +9,12 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ..core.problems import Problem
-from ..core.yamlsrc import Entry, key_problems, load_entries
+from ..core.yamlsrc import Entry, load_entries
 from .essay import Essay
 from .passages import MARKS, Passages
+from .schema import validate
+from .schemas import NOTES
 
-REQUIRED = ("paragraph", "lemma", "kind", "note")
-OPTIONAL = ("occurrence", "chinese", "status", "source")
 KINDS = {"explanatory": "Explanatory note", "translation": "Translation note", "textual": "Textual note"}
 STATUSES = {"conjecture": "the editors' conjecture", "attested": "attested"}
 
@@ -65,19 +65,14 @@ def _with_number(note: Note, number: int) -> Note:
 
 def _note(entry: Entry, label: str, essay: Essay, passages: Passages, sources: set[str],
           problems: list[Problem]) -> Note | None:
-    values = entry.values
-    before = len(problems)
-    problems += key_problems(entry, label, "note", REQUIRED, OPTIONAL)
-    if len(problems) > before:
+    values, found = validate(entry, NOTES, label)
+    problems += found
+    if found or not NOTES.complete(values):
         return None
-    number, lemma, kind = values["paragraph"], str(values["lemma"]), str(values["kind"])
-    if not isinstance(number, int) or isinstance(number, bool) or number not in essay.paragraphs:
+    number, lemma, kind = values["paragraph"], values["lemma"], values["kind"]
+    if number not in essay.paragraphs:
         problems.append(Problem(label, *entry.at("paragraph"), f"no paragraph ¶{number} in the essay",
                                 hint=f"Write a number from 1 to {max(essay.paragraphs, default=0)}."))
-        return None
-    if kind not in KINDS:
-        problems.append(Problem(label, *entry.at("kind"), f"unknown kind of note {kind!r}",
-                                hint=f"Write one of: {', '.join(KINDS)}."))
         return None
     status, source = str(values.get("status") or ""), str(values.get("source") or "")
     if kind == "translation" and not (values.get("chinese") and status in STATUSES):
@@ -90,22 +85,21 @@ def _note(entry: Entry, label: str, essay: Essay, passages: Passages, sources: s
                                 hint="Add 'source:' with an id of data/bibliography.yml, or write 'status: "
                                      "conjecture'."))
         return None
-    start = _lemma_offset(entry, label, essay, passages, number, lemma, problems)
+    start = _lemma_offset(entry, label, essay, passages, number, lemma, values.get("occurrence"), problems)
     if start is None:
         return None
-    return Note(number, lemma, start, kind, str(values["note"]).strip(), chinese=str(values.get("chinese") or ""),
+    return Note(number, lemma, start, kind, values["note"].strip(), chinese=values.get("chinese", ""),
                 status=status, source=source, line=entry.line)
 
 
 def _lemma_offset(entry: Entry, label: str, essay: Essay, passages: Passages, number: int, lemma: str,
-                  problems: list[Problem]) -> int | None:
+                  occurrence: int | None, problems: list[Problem]) -> int | None:
     """Where the lemma stands in ¶number (straight and curly marks alike), or None with a problem."""
     text, wanted = essay.paragraphs[number].text.translate(MARKS), lemma.translate(MARKS)
     offsets, start = [], text.find(wanted) if wanted else -1
     while start >= 0:
         offsets.append(start)
         start = text.find(wanted, start + 1)
-    occurrence = entry.values.get("occurrence")
     if not offsets:
         phrase = passages.nearest_phrase(lemma, number)
         nearest = f" The nearest phrase is '{phrase}' (¶{number})." if phrase else ""
@@ -118,7 +112,7 @@ def _lemma_offset(entry: Entry, label: str, essay: Essay, passages: Passages, nu
                                     text=lemma, hint=f"Add 'occurrence:' (1 to {len(offsets)}) to say which."))
             return None
         return offsets[0]
-    if not isinstance(occurrence, int) or isinstance(occurrence, bool) or not 1 <= occurrence <= len(offsets):
+    if occurrence > len(offsets):
         problems.append(Problem(label, *entry.at("occurrence"), f"occurrence {occurrence!r} of a lemma that stands "
                                 f"{len(offsets)} time(s) in ¶{number}", text=lemma,
                                 hint=f"Write a number from 1 to {len(offsets)}."))
