@@ -72,17 +72,17 @@ CASES = [
          r"the file is not UTF-8 text \(byte 0xff\)", r"Save it as UTF-8"),
     # --- the bibliography
     Case("a javascript: url", edit(BIBLIOGRAPHY, CHINA_DAILY_URL, "  url: javascript:alert(document.domain)"),
-         at(BIBLIOGRAPHY, CHINA_DAILY_URL, 3), r"china-daily-2015-07-18: url 'javascript:alert\(document\.domain\)' "
+         at(BIBLIOGRAPHY, CHINA_DAILY_URL, 3), r"internet-finance-opinions-2015: url 'javascript:alert\(document\.domain\)' "
          r"is not a web address \(http:// or https://\)", r"starting with https:// \(or http://\); other schemes "
          r"such as javascript: or data: are not allowed"),
     Case("a data: url", edit(BIBLIOGRAPHY, CHINA_DAILY_URL, "  url: 'data:text/html;base64,PHNjcmlwdD4='"),
          at(BIBLIOGRAPHY, CHINA_DAILY_URL, 3), r"url 'data:text/html;base64,PHNjcmlwdD4=' is not a web address",
          r"Give the address of the page, starting with https://"),
     Case("an impossible date, quoted", edit(BIBLIOGRAPHY, 'date: "2015-07-18"', 'date: "2015-02-30"'),
-         at(BIBLIOGRAPHY, '  date: "2015-07-18"', 3), r"china-daily-2015-07-18: date '2015-02-30' is not a date of "
+         at(BIBLIOGRAPHY, '  date: "2015-07-18"', 3), r"internet-finance-opinions-2015: date '2015-02-30' is not a date of "
          r"the calendar", r"Check the day and the month"),
     Case("an impossible date, unquoted", edit(BIBLIOGRAPHY, 'date: "2015-07-18"', "date: 2015-02-30"),
-         at(BIBLIOGRAPHY, '  date: "2015-07-18"', 3), r"china-daily-2015-07-18: date '2015-02-30' is not a date of "
+         at(BIBLIOGRAPHY, '  date: "2015-07-18"', 3), r"internet-finance-opinions-2015: date '2015-02-30' is not a date of "
          r"the calendar", r"Check the day and the month \(a month has 28 to 31 days\)"),
     Case("a javascript: url for the essay",
          edit("essay/edition.yml", "url: https://www.litk.net/", "url: javascript:alert(1)//www.litk.net/"),
