@@ -20,6 +20,9 @@ from PIL import Image
 from pypdf import PdfReader
 
 from editions import assemble, build_all, common, epub, offline, page_numbers, pdf
+from support import pdf_text
+from support.planted import OVER_WIDE
+from xref.diagrams import render_figure
 from third_party_scan import scan
 
 ARTIFACTS = ROOT / "test-artifacts"
@@ -477,3 +480,31 @@ def test_copy_into_site_refuses_a_folder_that_is_not_a_site(tmp_path, capsys):
     code = build_all.main(["--only", "offline", "--out", str(tmp_path / "out"), "--site", str(tmp_path)])
     assert code == 1
     assert f"{tmp_path}: not a built site" in capsys.readouterr().err
+
+
+# --- diagram labels on paper (issue 16, item 1) -----------------------------------------------------------------
+
+SMALLEST_PRINTED_LABEL_PT = 8.0
+
+
+def diagram_label_sizes(pdf_path: Path) -> dict[int, float]:
+    """{page: smallest diagram label in pt}. d2 embeds its own fonts (d2-NNN-font-*), so they mark its labels."""
+    smallest: dict[int, float] = {}
+    for run in pdf_text.printed_runs(pdf_path):
+        if run.font.startswith("d2-"):
+            smallest[run.page] = min(run.size, smallest.get(run.page, run.size))
+    return smallest
+
+
+def test_diagram_labels_print_at_8_pt_or_more(editions, built_site, tmp_path):
+    figures = sum(page.read_text(encoding="utf-8").count('<figure class="diagram"')
+                  for page in built_site.glob("**/index.html"))
+    sizes = diagram_label_sizes(editions["pdf"])
+    assert len(sizes) >= min(figures, 7), f"diagram labels found on pages {sorted(sizes)} for {figures} figures"
+    too_small = {page: round(size, 1) for page, size in sizes.items() if size < SMALLEST_PRINTED_LABEL_PT}
+    assert too_small == {}, f"diagram labels under {SMALLEST_PRINTED_LABEL_PT} pt on pages {too_small}"
+    # The measurement is live: the print CSS shrinks an over-wide diagram below the limit, and it is found.
+    planted = render_figure(OVER_WIDE, fig_id="wide", number="1", caption="c", alt="a", cache_dir=tmp_path)
+    html = f'<html><head><link rel="stylesheet" href="print.css"></head><body>{planted}</body></html>'
+    planted_sizes = diagram_label_sizes(pdf.render_pdf(html, tmp_path / "planted.pdf"))
+    assert planted_sizes and max(planted_sizes.values()) < SMALLEST_PRINTED_LABEL_PT, planted_sizes

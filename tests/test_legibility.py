@@ -1,0 +1,63 @@
+"""Reading the built site in Chromium at a desktop (1280 px) and a phone (390 px) width: diagram labels are large
+enough to read where they stand, and the small typographic defects of issue 16 stay fixed."""
+from __future__ import annotations
+
+import pytest
+from bs4 import BeautifulSoup
+
+from support.fixtures import site_url  # noqa: F401 - fixtures
+from support.planted import OVER_WIDE
+from xref.diagrams import render_figure
+
+pytestmark = pytest.mark.browser
+
+# Smallest rendered label size, CSS px, per viewport width (issue 16, item 1).
+VIEWPORTS = {"desktop": ({"width": 1280, "height": 900}, 12.0), "phone": ({"width": 390, "height": 844}, 10.0)}
+# For each visible diagram: its smallest label in CSS px, the computed font size (SVG units) times the
+# scale from those units to the screen (the SVG's shrinking to the column included).
+LABEL_SIZES = """() => [...document.querySelectorAll('figure.diagram')].map(figure => {
+  const svg = [...figure.querySelectorAll('svg.diagram-svg')].find(s => s.getBoundingClientRect().width > 0);
+  const sizes = [...svg.querySelectorAll('text')].filter(t => t.textContent.trim())
+    .map(t => parseFloat(getComputedStyle(t).fontSize) * Math.hypot(t.getScreenCTM().c, t.getScreenCTM().d));
+  return {id: figure.id, labels: sizes.length, smallest: Math.min(...sizes),
+          width: svg.getBoundingClientRect().width, column: figure.parentElement.getBoundingClientRect().width};
+})"""
+
+
+def diagram_pages(site) -> list[str]:
+    pages = []
+    for path in sorted(site.glob("**/index.html")):
+        if BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser").find("figure", class_="diagram"):
+            pages.append(path.parent.relative_to(site).as_posix() + "/")
+    return pages
+
+
+@pytest.fixture(scope="module")
+def planted_figure(tmp_path_factory) -> str:
+    return render_figure(OVER_WIDE, fig_id="planted-wide", number="9.9", caption="Planted", alt="A planted row",
+                         cache_dir=tmp_path_factory.mktemp("planted-cache"))
+
+
+@pytest.mark.parametrize("device", VIEWPORTS)
+def test_diagram_labels_are_legible_in_the_column(browser, site_url, built_site, planted_figure, device):  # noqa: F811
+    viewport, smallest_allowed = VIEWPORTS[device]
+    context = browser.new_context(viewport=viewport)
+    page = context.new_page()
+    measured, too_small = [], []
+    try:
+        for path in diagram_pages(built_site):
+            page.goto(site_url + path)
+            for figure in page.evaluate(LABEL_SIZES):
+                assert figure["labels"] > 0 and figure["width"] <= figure["column"] + 1, (path, figure)
+                measured.append(figure["id"])
+                if figure["smallest"] < smallest_allowed:
+                    too_small.append(f"{path} {figure['id']}: labels {figure['smallest']:.1f} px")
+        # The measurement is live: a wide diagram planted into the same column is shrunk below the limit.
+        page.evaluate("html => document.querySelector('article').insertAdjacentHTML('beforeend', html)",
+                      planted_figure)
+        planted = next(f for f in page.evaluate(LABEL_SIZES) if f["id"] == "fig-planted-wide")
+    finally:
+        context.close()
+    assert len(measured) >= 7, measured
+    assert too_small == [], f"labels below {smallest_allowed} px at {viewport['width']} px: {too_small}"
+    assert planted["smallest"] < smallest_allowed, planted
