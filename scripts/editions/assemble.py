@@ -20,7 +20,8 @@ from editions.common import BookInfo, EditionError, NavPage, book_info, book_pag
 # Site chrome inside the article that means nothing on paper or in an e-book: (tag or "*", class or None).
 CHROME = (("a", "headerlink"), ("a", "md-content__button"), ("*", "md-source-file"), ("form", None),
           ("button", None), ("script", None), ("noscript", None), ("nav", "md-tags"), ("input", None),
-          ("details", "essay-cite"))   # "cite this paragraph": a web affordance that quotes the page's URL
+          ("details", "essay-cite"),   # "cite this paragraph": a web affordance that quotes the page's URL
+          ("*", "web-only"))           # wording about the website itself (hovering, tooltips), marked in Markdown
 SVG = "svg"
 
 
@@ -237,4 +238,20 @@ def assemble(site_dir: Path, config: dict, version: str | None = None) -> Book:
         chapter = Chapter(page, title, to_section(article, page, title))
         chapter.sections = sections_of(chapter.body)
         chapters.append(chapter)
+    name_home_links(chapters)
     return Book(info, chapters, site_dir)
+
+
+def name_home_links(chapters: list[Chapter]) -> None:
+    """Links labelled with the website's name for its home page ("Home") name the page by its title: a book has
+    no home page."""
+    home = next((chapter for chapter in chapters if chapter.page.url == ""), None)
+    if home is None or not home.page.title:
+        return
+    for chapter in chapters:
+        for link in chapter.body.iter("a"):
+            if link.get("href") == f"#{home.anchor}" and link.text_content().strip() == home.page.title:
+                for child in list(link):
+                    if child.tag != "span":     # keep a page-number span if one is already there
+                        link.remove(child)
+                link.text = home.title

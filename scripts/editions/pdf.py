@@ -104,11 +104,17 @@ def classes(element) -> set[str]:
     return set((element.get("class") or "").split())
 
 
+def in_related_reading(link) -> bool:
+    return any("xref-related" in classes(ancestor) for ancestor in link.iterancestors("aside"))
+
+
 def wants_page_number(link) -> bool:
-    """Whether a link gets "(p. N)" after it: see BACKLINK_MARKS."""
+    """Whether a link gets "(p. N)" after it: see BACKLINK_MARKS; also the chapters listed under related reading."""
     href, marks = link.get("href") or "", classes(link)
     if not href.startswith("#") or in_svg(link):
         return False
+    if in_related_reading(link):
+        return True
     if "xref" in marks:
         return not marks & NO_PAGE_XREFS
     if "essay-para-num" in marks:        # the paragraph's own number, not a reference to it
