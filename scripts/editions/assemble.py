@@ -8,6 +8,7 @@ in one document, and every link between pages ("../02-middleman-trap/#para-4") i
 from __future__ import annotations
 
 import posixpath
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -243,15 +244,18 @@ def assemble(site_dir: Path, config: dict, version: str | None = None) -> Book:
 
 
 def name_home_links(chapters: list[Chapter]) -> None:
-    """Links labelled with the website's name for its home page ("Home") name the page by its title: a book has
-    no home page."""
+    """Links to the home page labelled with the website's name for it ("Home", "discussed in Home") name the page
+    by its title: a book has no home page."""
     home = next((chapter for chapter in chapters if chapter.page.url == ""), None)
     if home is None or not home.page.title:
         return
+    label = re.compile(rf"\b{re.escape(home.page.title)}\b")
     for chapter in chapters:
         for link in chapter.body.iter("a"):
-            if link.get("href") == f"#{home.anchor}" and link.text_content().strip() == home.page.title:
-                for child in list(link):
-                    if child.tag != "span":     # keep a page-number span if one is already there
-                        link.remove(child)
-                link.text = home.title
+            href = link.get("href") or ""
+            if href == f"#{home.anchor}" or href.startswith(f"#{home.anchor}--"):
+                if link.text:
+                    link.text = label.sub(home.title, link.text)
+                for child in link:
+                    if child.tail:
+                        child.tail = label.sub(home.title, child.tail)
