@@ -116,6 +116,8 @@ def classes_kept(root) -> None:
         if quote.get("class") and not in_svg(quote):
             wrapper = lxml.html.Element("div")
             wrapper.set("class", quote.get("class"))
+            if quote.get("id"):                  # the id too, which pandoc would drop from the <blockquote>
+                wrapper.set("id", quote.attrib.pop("id"))
             quote.addprevious(wrapper)
             wrapper.append(quote)
             wrapper.tail, quote.tail = quote.tail, None
