@@ -5,11 +5,14 @@ from __future__ import annotations
 import pytest
 from bs4 import BeautifulSoup
 
+from conftest import ROOT
 from support.fixtures import site_url  # noqa: F401 - fixtures
 from support.planted import OVER_WIDE
 from xref.diagrams import render_figure
 
 pytestmark = pytest.mark.browser
+
+ARTIFACTS = ROOT / "test-artifacts" / "diagrams"
 
 # Smallest rendered label size, CSS px, per viewport width (issue 16, item 1).
 VIEWPORTS = {"desktop": ({"width": 1280, "height": 900}, 12.0), "phone": ({"width": 390, "height": 844}, 10.0)}
@@ -44,12 +47,15 @@ def test_diagram_labels_are_legible_in_the_column(browser, site_url, built_site,
     context = browser.new_context(viewport=viewport)
     page = context.new_page()
     measured, too_small = [], []
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
     try:
         for path in diagram_pages(built_site):
             page.goto(site_url + path)
             for figure in page.evaluate(LABEL_SIZES):
                 assert figure["labels"] > 0 and figure["width"] <= figure["column"] + 1, (path, figure)
                 measured.append(figure["id"])
+                # For a reviewer: the figure as a reader sees it, in test-artifacts/diagrams/
+                page.locator(f"[id='{figure['id']}']").screenshot(path=str(ARTIFACTS / f"{device}-{figure['id']}.png"))
                 if figure["smallest"] < smallest_allowed:
                     too_small.append(f"{path} {figure['id']}: labels {figure['smallest']:.1f} px")
         # The measurement is live: a wide diagram planted into the same column is shrunk below the limit.
