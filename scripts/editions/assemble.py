@@ -60,7 +60,7 @@ def in_svg(element) -> bool:
 
 
 def heading_text(heading) -> str:
-    return " ".join(heading.text_content().replace("¶", " ").split())
+    return " ".join(heading.text_content().replace("¶", " ").replace("§", " ").split())
 
 
 def read_article(site_dir: Path, page: NavPage):
