@@ -254,8 +254,8 @@ def page_gap(page) -> float:
     return 1.0 if not bottoms else max(0.0, (top + height - max(bottoms)) / height)
 
 
-def stranded_figures(document, chapter_anchors: set[str]) -> list[str]:
-    """Ids of figures that open a page because they did not fit at the foot of the page before, which they
+def stranded_figures(document, chapter_anchors: set[str]) -> list[tuple[str, float]]:
+    """(id, gap) of figures that open a page because they did not fit at the foot of the page before, which they
     left more than STRANDED_GAP empty (within one chapter: its last page may end anywhere)."""
     found, seen = [], set()
     for before, page in zip(document.pages, document.pages[1:]):
@@ -265,20 +265,27 @@ def stranded_figures(document, chapter_anchors: set[str]) -> list[str]:
         if not figures or opens:
             continue
         first = min(figures, key=lambda anchor: page.anchors[anchor][1])
-        if page.anchors[first][1] < FIRST_ON_PAGE_PX and page_gap(before) > STRANDED_GAP:
-            found.append(first)
+        gap = page_gap(before)
+        if page.anchors[first][1] < FIRST_ON_PAGE_PX and gap > STRANDED_GAP:
+            found.append((first, gap))
     return found
 
 
-def defer_figure(book: Book, figure_id: str) -> None:
-    """Move a figure below the block that follows it, so that the text fills the page the figure left empty."""
+def defer_figure(book: Book, figure_id: str, gap: float) -> None:
+    """Move a figure below the blocks that follow it, as many as hold about the text that fills `gap` (a fraction
+    of a page), so that they fill the page the figure left empty."""
+    wanted = gap * CHARS_PER_PAGE
     for chapter in book.chapters:
         for figure in chapter.body.xpath(".//figure[@id=$id]", id=figure_id):
+            moved_past, text = None, 0
             following = figure.getnext()
-            while following is not None and following.tag in ("h2", "h3", "h4"):
-                following = following.getnext()   # keep a heading with the text under it
-            if following is not None:
-                following.addnext(figure)
+            while following is not None and text < wanted:
+                if following.tag not in ("h2", "h3", "h4"):   # never end right after a heading
+                    moved_past = following
+                text += len(following.text_content())
+                following = following.getnext()
+            if moved_past is not None:
+                moved_past.addnext(figure)
 
 
 def laid_out_book(book: Book, digits: int):
@@ -289,8 +296,8 @@ def laid_out_book(book: Book, digits: int):
         stranded = stranded_figures(document, chapter_anchors)
         if not stranded:
             break
-        for figure_id in stranded:
-            defer_figure(book, figure_id)
+        for figure_id, gap in stranded:
+            defer_figure(book, figure_id, gap)
         document = layout(print_html(book, digits))
     return document
 
