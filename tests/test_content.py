@@ -93,7 +93,7 @@ def chapter_pages(site: Path) -> list[Path]:
 def test_each_chapter_page_has_the_commentary_headings_in_order(built_site):
     for page in chapter_pages(built_site):
         article = soup_of(page).find("article")
-        headings = [h2.get_text(" ", strip=True).rstrip("¶").strip() for h2 in article.find_all("h2")]
+        headings = [h2.get_text(" ", strip=True).rstrip("¶§").strip() for h2 in article.find_all("h2")]
         present = [h for h in headings if h in CHAPTER_HEADINGS]
         assert present == CHAPTER_HEADINGS, f"{page.relative_to(built_site)}: h2 headings are {headings}"
 

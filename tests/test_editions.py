@@ -5,12 +5,14 @@ hand-made inputs.
 """
 from __future__ import annotations
 
+import posixpath
 import re
 import subprocess
 import zipfile
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
+import lxml.etree
 import lxml.html
 import pytest
 import yaml
@@ -20,6 +22,9 @@ from PIL import Image
 from pypdf import PdfReader
 
 from editions import assemble, build_all, common, epub, offline, page_numbers, pdf
+from support import pdf_text
+from support.planted import OVER_WIDE
+from xref.diagrams import render_figure
 from third_party_scan import scan
 
 ARTIFACTS = ROOT / "test-artifacts"
@@ -489,3 +494,189 @@ def test_editions_from_a_built_site_build_no_site_of_their_own(built_site, tmp_p
         build_all.build_editions(("epub",), tmp_path / "again", "test-1.0")
     release = (ROOT / "scripts" / "release.py").read_text(encoding="utf-8")
     assert '"--from-site", str(site)' in release, "scripts/release.py makes its editions from its own build"
+
+
+# --- diagram labels on paper (issue 16, item 1) -----------------------------------------------------------------
+
+SMALLEST_PRINTED_LABEL_PT = 8.0
+
+
+def diagram_label_sizes(pdf_path: Path) -> dict[int, float]:
+    """{page: smallest diagram label in pt}. d2 embeds its own fonts (d2-NNN-font-*), so they mark its labels."""
+    smallest: dict[int, float] = {}
+    for run in pdf_text.printed_runs(pdf_path):
+        if run.font.startswith("d2-"):
+            smallest[run.page] = min(run.size, smallest.get(run.page, run.size))
+    return smallest
+
+
+def test_diagram_labels_print_at_8_pt_or_more(editions, built_site, tmp_path):
+    figures = sum(page.read_text(encoding="utf-8").count('<figure class="diagram"')
+                  for page in built_site.glob("**/index.html"))
+    sizes = diagram_label_sizes(editions["pdf"])
+    assert len(sizes) >= min(figures, 7), f"diagram labels found on pages {sorted(sizes)} for {figures} figures"
+    too_small = {page: round(size, 1) for page, size in sizes.items() if size < SMALLEST_PRINTED_LABEL_PT}
+    assert too_small == {}, f"diagram labels under {SMALLEST_PRINTED_LABEL_PT} pt on pages {too_small}"
+    # The measurement is live: the print CSS shrinks an over-wide diagram below the limit, and it is found.
+    planted = render_figure(OVER_WIDE, fig_id="wide", number="1", caption="c", alt="a", cache_dir=tmp_path)
+    html = f'<html><head><link rel="stylesheet" href="print.css"></head><body>{planted}</body></html>'
+    planted_sizes = diagram_label_sizes(pdf.render_pdf(html, tmp_path / "planted.pdf"))
+    assert planted_sizes and max(planted_sizes.values()) < SMALLEST_PRINTED_LABEL_PT, planted_sizes
+
+
+# --- issue 16, item 8: the PDF's page fill, web-only text, related reading; the version; the EPUB -------------
+
+FULL_ENOUGH = 0.6           # a page inside a chapter is filled at least this far down its content area
+BODY_MARGIN_PT = 24 / 25.4 * 72    # print.css: @page margin 24 mm top and bottom
+
+
+def page_fills(pdf_path: Path) -> list[float | None]:
+    """For each page, how far down its content area the text reaches (0-1); None for a page without text."""
+    out = subprocess.run(["pdftotext", "-bbox", str(pdf_path), "-"], capture_output=True, text=True, check=True)
+    root = lxml.etree.fromstring(out.stdout.encode("utf-8"), lxml.etree.XMLParser(recover=True))
+    fills: list[float | None] = []
+    for page in root.iter("{*}page"):
+        height = float(page.get("height"))
+        top, bottom = BODY_MARGIN_PT, height - BODY_MARGIN_PT
+        lows = [float(word.get("yMax")) for word in page.iter("{*}word")
+                if top - 2 < float(word.get("yMin")) and float(word.get("yMax")) < bottom + 2]
+        fills.append((max(lows) - top) / (bottom - top) if lows else None)
+    return fills
+
+
+def chapter_start_pages(reader: PdfReader) -> set[int]:
+    """1-based pages where a bookmark of the first level (a page of the handbook) starts."""
+    return {reader.get_destination_page_number(item) + 1 for item in reader.outline if not isinstance(item, list)}
+
+
+def half_empty_pages(pdf_path: Path, starts: set[int]) -> list[tuple[int, float]]:
+    """Pages followed by more of the same chapter (a page with text that starts no chapter) but not filled."""
+    fills = page_fills(pdf_path)
+    return [(number, round(fill, 2)) for number, (fill, following) in enumerate(zip(fills, fills[1:]), start=1)
+            if number > 1 and fill is not None and following is not None and number + 1 not in starts
+            and fill < FULL_ENOUGH]
+
+
+def test_no_page_inside_a_chapter_is_left_half_empty(editions, reader, tmp_path):
+    assert half_empty_pages(editions["pdf"], chapter_start_pages(reader)) == []
+    # The measurement is live: a figure too tall for the rest of its page leaves that page half empty.
+    filler = "<p>" + "A line of running text for the planted page. " * 30 + "</p>"
+    tall = '<figure style="height: 160mm; border: 1pt solid"><figcaption>A tall figure</figcaption></figure>'
+    cover = '<p style="break-after: page">A cover</p>'       # page 1 is never judged
+    html = (f'<html lang="en"><head><link rel="stylesheet" href="print.css"></head><body>{cover}{filler}{tall}'
+            f"{filler}</body></html>")
+    planted = pdf.render_pdf(html, tmp_path / "planted.pdf")
+    assert [number for number, _ in half_empty_pages(planted, set())] == [2]
+
+
+def test_pdf_prints_no_web_only_text(built_site, page_texts):
+    home = BeautifulSoup((built_site / "index.html").read_text(encoding="utf-8"), "lxml")
+    web_only = [" ".join(span.get_text().split()) for span in home.select("article .web-only")]
+    assert any("hover over" in text for text in web_only), "the web-only wording is no longer marked"
+    text = squash(" ".join(page_texts))
+    assert "hover over" not in text and "focus the link" not in text
+    assert not re.search(r"\bHome\b", text), re.findall(r".{40}\bHome\b.{20}", text)[:3]
+
+
+def test_related_chapters_carry_page_numbers(built_site, editions):
+    related = 0
+    for page in common.book_pages(common.load_config()):
+        soup = BeautifulSoup((built_site / page.html_path).read_text(encoding="utf-8"), "lxml")
+        related += len(soup.select("aside.xref-related li a"))
+    assert related >= 6, "the chapters no longer list related reading"
+    # pdftotext keeps each bullet with its item (pypdf's extraction moves list markers about)
+    text = subprocess.run(["pdftotext", str(editions["pdf"]), "-"], capture_output=True, text=True, check=True).stdout
+    blocks = re.findall(r"Related chapters(.*?)(?:Referenced from|\n\s*\n\s*\n)", text, re.S)
+    assert blocks, "no related-chapters list in the PDF"
+    for block in blocks:
+        items = [squash(item) for item in block.split("•")[1:]]   # the list's bullets, wrapped lines joined
+        assert items and all(re.search(r"\(p\.\s?\d+\)", item) for item in items), items
+
+
+def test_a_release_tag_is_the_edition_version_and_anything_else_a_preview(tmp_path, monkeypatch):
+    def git(*args):
+        subprocess.run(["git", "-C", str(tmp_path), "-c", "user.name=t", "-c", "user.email=t@t", *args],
+                       check=True, capture_output=True)
+
+    git("init", "-q")
+    (tmp_path / "a.txt").write_text("a")
+    git("add", "a.txt")
+    git("commit", "-q", "-m", "a")
+    git("tag", "v9.9")
+    monkeypatch.delenv("HANDBOOK_VERSION", raising=False)
+    monkeypatch.setattr(common, "ROOT", tmp_path)
+    assert common.edition_version() == "9.9"
+    (tmp_path / "a.txt").write_text("changed")
+    assert common.edition_version() == "dev (v9.9-dirty)"
+    git("commit", "-q", "-am", "b")
+    assert re.fullmatch(r"dev \(v9\.9-1-g[0-9a-f]+\)", common.edition_version())
+
+
+def epub_documents(path: Path) -> dict[str, BeautifulSoup]:
+    with zipfile.ZipFile(path) as archive:
+        return {name: BeautifulSoup(archive.read(name), "xml") for name in archive.namelist()
+                if name.endswith(".xhtml")}
+
+
+def test_epub_title_page_and_cover_show_the_version(editions, page_texts):
+    documents = epub_documents(editions["epub"])
+    title_page = next(soup for name, soup in documents.items() if name.endswith("title_page.xhtml"))
+    assert "test-1.0" in title_page.get_text() and "dev (" not in title_page.get_text()
+    assert "dev (" not in page_texts[0]
+
+
+def test_epub_has_a_cover_image(editions):
+    with zipfile.ZipFile(editions["epub"]) as archive:
+        names = archive.namelist()
+        opf_name = next(n for n in names if n.endswith(".opf"))
+        item = BeautifulSoup(archive.read(opf_name), "xml").find("item", properties="cover-image")
+        assert item is not None, "no cover-image in the manifest"
+        image = Image.open(archive.open(posixpath.join(posixpath.dirname(opf_name), item["href"])))
+    assert item["media-type"] == "image/png" and image.size[0] >= 1000
+    assert abs(image.size[1] / image.size[0] - 1.5) < 0.01, image.size
+
+
+def test_epub_keeps_the_essay_quotations_and_footnotes(editions, built_site):
+    quotations, notes = 0, 0
+    for page in common.book_pages(common.load_config()):
+        soup = BeautifulSoup((built_site / page.html_path).read_text(encoding="utf-8"), "lxml")
+        quotations += len(soup.select("article blockquote.essay-para"))
+        notes += len(soup.select("article a.footnote-ref"))
+    assert quotations >= 12 and notes >= 1
+    documents = epub_documents(editions["epub"])
+    kept = sum(len(soup.select("div[class~=essay-para] > blockquote")) for soup in documents.values())
+    assert kept == quotations
+    refs = [(soup, ref) for soup in documents.values() for ref in soup.find_all("a", attrs={"epub:type": "noteref"})]
+    assert len(refs) == notes
+    for soup, ref in refs:
+        note = soup.find(id=ref["href"].lstrip("#"))
+        assert note is not None and note.name == "aside" and note.get("epub:type") == "footnote", ref
+    with zipfile.ZipFile(editions["epub"]) as archive:
+        css = "".join(archive.read(name).decode("utf-8") for name in archive.namelist() if name.endswith(".css"))
+    assert "div.essay-para > blockquote" in css
+
+
+@pytest.mark.browser
+def test_epub_figures_fit_a_700_px_reading_view(editions, tmp_path, browser):
+    with zipfile.ZipFile(editions["epub"]) as archive:
+        archive.extractall(tmp_path)
+    chapters = [path for path in sorted(tmp_path.rglob("*.xhtml")) if "<img" in path.read_text(encoding="utf-8")
+                and "cover" not in path.name]
+    assert len(chapters) >= 6
+    page = browser.new_page(viewport={"width": 700, "height": 900})
+    widths = []
+    try:
+        for chapter in chapters:
+            page.goto(chapter.as_uri())
+            page.wait_for_function("[...document.images].every(i => i.complete)")
+            widths += page.evaluate("() => [...document.images].map(i => [i.getBoundingClientRect().width, "
+                                    "i.naturalWidth, document.body.clientWidth])")
+        # The rule is live: the same image given the old diagrams' width (1,418 px) still fits.
+        planted = page.evaluate("""() => { const wide = document.images[0].cloneNode();
+            wide.setAttribute('width', '1418'); wide.removeAttribute('height'); document.body.append(wide);
+            return [wide.getBoundingClientRect().width, document.body.clientWidth] }""")
+    finally:
+        page.close()
+    assert widths and all(width <= body + 0.5 for width, _, body in widths), widths
+    assert all(natural > 0 for _, natural, _ in widths), "an image did not load"
+    assert 0 < planted[0] <= planted[1], planted

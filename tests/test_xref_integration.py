@@ -160,7 +160,7 @@ def test_fixture_generated_pages(fixture_site):
 
     essay = article(fixture_site, "essay/")
     assert [d["id"] for d in essay.select("div.published-para")] == [f"published-{n}" for n in range(1, 5)]
-    assert [h.get_text(strip=True).rstrip("¶") for h in essay.select("h2, h3")] == [
+    assert [h.get_text(strip=True).rstrip("¶§") for h in essay.select("h2, h3")] == [
         "On keeping bees", "Swarming season", "Winter"]
     first = essay.find(id="published-1").select(".xref-concordance a")
     assert [(a.get_text(), a["href"]) for a in first] == [
@@ -277,7 +277,7 @@ def test_handbook_quotes_each_of_the_twelve_paragraphs_once(built_site):
 def test_handbook_essay_page_has_the_whole_text_in_order(built_site):
     essay = article(built_site, "essay/")
     assert [d["id"] for d in essay.select("div.published-para")] == [f"published-{n}" for n in range(1, 13)]
-    headings = [h.get_text(strip=True).rstrip("¶") for h in essay.select("h2, h3")]
+    headings = [h.get_text(strip=True).rstrip("¶§") for h in essay.select("h2, h3")]
     assert headings[-3:] == ["Fintech’s new look", "New business models, the foundation of fintech", "Conclusion"]
     for n in range(1, 13):
         links = essay.find(id=f"published-{n}").select(".xref-concordance a")

@@ -8,6 +8,7 @@ in one document, and every link between pages ("../02-middleman-trap/#para-4") i
 from __future__ import annotations
 
 import posixpath
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -20,7 +21,8 @@ from editions.common import BookInfo, EditionError, NavPage, book_info, book_pag
 # Site chrome inside the article that means nothing on paper or in an e-book: (tag or "*", class or None).
 CHROME = (("a", "headerlink"), ("a", "md-content__button"), ("*", "md-source-file"), ("form", None),
           ("button", None), ("script", None), ("noscript", None), ("nav", "md-tags"), ("input", None),
-          ("details", "essay-cite"))   # "cite this paragraph": a web affordance that quotes the page's URL
+          ("details", "essay-cite"),   # "cite this paragraph": a web affordance that quotes the page's URL
+          ("*", "web-only"))           # wording about the website itself (hovering, tooltips), marked in Markdown
 SVG = "svg"
 
 
@@ -58,7 +60,7 @@ def in_svg(element) -> bool:
 
 
 def heading_text(heading) -> str:
-    return " ".join(heading.text_content().replace("¶", " ").split())
+    return " ".join(heading.text_content().replace("¶", " ").replace("§", " ").split())
 
 
 def read_article(site_dir: Path, page: NavPage):
@@ -237,4 +239,23 @@ def assemble(site_dir: Path, config: dict, version: str | None = None) -> Book:
         chapter = Chapter(page, title, to_section(article, page, title))
         chapter.sections = sections_of(chapter.body)
         chapters.append(chapter)
+    name_home_links(chapters)
     return Book(info, chapters, site_dir)
+
+
+def name_home_links(chapters: list[Chapter]) -> None:
+    """Links to the home page labelled with the website's name for it ("Home", "discussed in Home") name the page
+    by its title: a book has no home page."""
+    home = next((chapter for chapter in chapters if chapter.page.url == ""), None)
+    if home is None or not home.page.title:
+        return
+    label = re.compile(rf"\b{re.escape(home.page.title)}\b")
+    for chapter in chapters:
+        for link in chapter.body.iter("a"):
+            href = link.get("href") or ""
+            if href == f"#{home.anchor}" or href.startswith(f"#{home.anchor}--"):
+                if link.text:
+                    link.text = label.sub(home.title, link.text)
+                for child in link:
+                    if child.tail:
+                        child.tail = label.sub(home.title, child.tail)

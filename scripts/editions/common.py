@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -20,6 +21,9 @@ PROVENANCE = ("English text as published at litk.net on 2023-08-06; author not s
 # Pages of the site that are not part of the printed book: the contributors' manual is about this repository's
 # Markdown, not about the essay. Links to them point to the website instead.
 NOT_IN_BOOK = {"contributing.md"}
+# A release's tag (scripts/release.py's edition numbers, MAJOR.MINOR, with a "v"): `git describe` prints it bare
+# only on the tagged commit itself, with no changes ("v1.1-3-gabc1234" or "v1.1-dirty" are previews).
+RELEASE_TAG = re.compile(r"v\d+\.\d+(?:\.\d+)?")
 
 
 class EditionError(RuntimeError):
@@ -95,16 +99,22 @@ def book_pages(config: dict) -> list[NavPage]:
 
 
 def edition_version() -> str:
-    """HANDBOOK_VERSION if the release sets it, else what git says about the checkout, else "dev"."""
+    """HANDBOOK_VERSION if the release sets it; on a clean checkout of a release tag (v1.1), that release ("1.1");
+    else "dev (what git says about the checkout)", for previews, or "dev"."""
     if os.environ.get("HANDBOOK_VERSION"):
         return os.environ["HANDBOOK_VERSION"]
+    described = _git_describe("--tags", "--always", "--dirty")
+    if RELEASE_TAG.fullmatch(described or ""):
+        return described[1:]
+    return f"dev ({described})" if described else "dev"
+
+
+def _git_describe(*options: str) -> str | None:
     try:
-        result = subprocess.run(["git", "describe", "--tags", "--always", "--dirty"], cwd=ROOT,
-                                capture_output=True, text=True, timeout=10)
+        result = subprocess.run(["git", "describe", *options], cwd=ROOT, capture_output=True, text=True, timeout=10)
     except (OSError, subprocess.TimeoutExpired):
-        return "dev"
-    described = result.stdout.strip()
-    return f"dev ({described})" if result.returncode == 0 and described else "dev"
+        return None
+    return result.stdout.strip() if result.returncode == 0 else None
 
 
 def edition_date() -> str:

@@ -20,7 +20,7 @@ import pypandoc
 from lxml import etree
 import tinyhtml5
 
-from editions.assemble import SVG, Book, Chapter, in_svg
+from editions.assemble import SVG, Book, Chapter, in_svg, select
 from editions.common import BASENAME, HERE, EditionError
 
 SVG_NS = "http://www.w3.org/2000/svg"
@@ -85,12 +85,52 @@ def keep_ids(root) -> None:
             element.insert(0, anchor)
 
 
+def footnotes_for_readers(root) -> None:
+    """Python-Markdown's footnotes (a numbered list at the page's end) as EPUB 3 notes: a noteref link and an
+    <aside epub:type="footnote">, which pandoc (with epub_html_exts) keeps as notes and reading apps pop up."""
+    notes = {li.get("id"): li for block in select(root, "div", "footnote") for li in block.xpath(".//li[@id]")}
+    for ref in select(root, "a", "footnote-ref"):
+        note = notes.pop(ref.get("href", "").lstrip("#"), None)
+        if note is None:
+            continue
+        for backref in select(note, "a", "footnote-backref"):
+            backref.drop_tree()
+        aside = lxml.html.Element("aside", id=note.get("id"))
+        aside.set("epub:type", "footnote")
+        aside.text = note.text
+        aside.extend(list(note))
+        ref.set("epub:type", "noteref")
+        sup = ref.getparent()
+        if sup.tag == "sup":                 # pandoc numbers the note itself; the <sup> would nest a second one
+            sup.drop_tag()
+        paragraph = next(ref.iterancestors("p", "li", "dd", "td", "blockquote"), None)
+        (paragraph if paragraph is not None else ref).addnext(aside)
+    for block in select(root, "div", "footnote"):
+        block.drop_tree()
+
+
+def classes_kept(root) -> None:
+    """Pandoc keeps classes on <div> only: a classed quotation (the essay's paragraphs) is wrapped in a <div>
+    with its classes, so epub.css can set it apart as on the site."""
+    for quote in list(root.iter("blockquote")):
+        if quote.get("class") and not in_svg(quote):
+            wrapper = lxml.html.Element("div")
+            wrapper.set("class", quote.get("class"))
+            if quote.get("id"):                  # the id too, which pandoc would drop from the <blockquote>
+                wrapper.set("id", quote.attrib.pop("id"))
+            quote.addprevious(wrapper)
+            wrapper.append(quote)
+            wrapper.tail, quote.tail = quote.tail, None
+
+
 def simplified_html(book: Book, folder: Path) -> str:
     """The book as one HTML page for pandoc; diagrams are written as SVG files into `folder`."""
     retarget: dict[str, str] = {}
     body = lxml.html.Element("body")
     for chapter in book.chapters:
         unwrap_section(chapter, retarget)
+        footnotes_for_readers(chapter.body)
+        classes_kept(chapter.body)
         keep_ids(chapter.body)
         body.extend(list(chapter.body))
     svgs_to_images(body, folder)
@@ -126,9 +166,11 @@ def build_epub(book: Book, out_dir: Path) -> Path:
     with tempfile.TemporaryDirectory(prefix="epub-") as tmp:
         source = Path(tmp) / "book.html"
         source.write_text(simplified_html(book, Path(tmp)), encoding="utf-8")
-        command = [pypandoc.get_pandoc_path(), str(source), "--from", "html", "--to", "epub3", "--output", str(out),
-                   "--split-level", "1", "--toc", "--toc-depth", "2", "--css", str(HERE / "epub.css"),
-                   *metadata_args(book)]
+        cover = write_cover(book, Path(tmp) / "cover.png")
+        # epub_html_exts: pandoc reads epub:type noteref/footnote as notes (footnotes_for_readers)
+        command = [pypandoc.get_pandoc_path(), str(source), "--from", "html+epub_html_exts", "--to", "epub3",
+                   "--output", str(out), "--split-level", "1", "--toc", "--toc-depth", "2",
+                   "--css", str(HERE / "epub.css"), "--epub-cover-image", str(cover), *metadata_args(book)]
         result = subprocess.run(command, capture_output=True, text=True, cwd=tmp, timeout=120)
     if result.returncode != 0:
         raise EditionError(f"pandoc could not make the EPUB (exit {result.returncode}):\n{result.stderr}")
@@ -147,3 +189,48 @@ def epubcheck_command() -> list[str]:
 def epubcheck(path: Path) -> subprocess.CompletedProcess:
     """Run epubcheck; returncode 0 and no ERROR/FATAL lines means the EPUB is valid."""
     return subprocess.run([*epubcheck_command(), "--quiet", str(path)], capture_output=True, text=True, timeout=300)
+
+
+# --- the cover: the print cover's design (print.css .cover) as an image, since EPUB covers are pictures ------
+
+COVER_SIZE = (1600, 2400)            # 2:3, the proportion reading apps and shops expect
+COVER_BLUE, COVER_WHITE, COVER_PALE = "#1a237e", "#ffffff", "#c5cae9"
+
+
+def font_file(pattern: str) -> str:
+    """The font file that fontconfig picks for `pattern` (the Debian fonts the PDF uses too)."""
+    result = subprocess.run(["fc-match", "--format=%{file}", pattern], capture_output=True, text=True, timeout=30)
+    if result.returncode != 0 or not result.stdout:
+        raise EditionError(f"fontconfig finds no font for {pattern!r}: install fonts-dejavu (Debian)")
+    return result.stdout
+
+
+def wrapped(draw, text: str, font, width: int) -> list[str]:
+    """`text` broken into lines no wider than `width` pixels in `font`."""
+    lines: list[str] = []
+    for word in text.split():
+        if lines and draw.textlength(f"{lines[-1]} {word}", font=font) <= width:
+            lines[-1] = f"{lines[-1]} {word}"
+        else:
+            lines.append(word)
+    return lines
+
+
+def write_cover(book: Book, path: Path) -> Path:
+    """A PNG cover with the title, subtitle and the edition's version."""
+    from PIL import Image, ImageDraw, ImageFont   # Pillow: already installed for WeasyPrint
+
+    image = Image.new("RGB", COVER_SIZE, COVER_BLUE)
+    draw = ImageDraw.Draw(image)
+    margin, y = 140, 520
+    blocks = [(book.info.title, ImageFont.truetype(font_file("DejaVu Sans:bold"), 128), COVER_WHITE, 90),
+              (book.info.subtitle, ImageFont.truetype(font_file("DejaVu Serif"), 72), COVER_PALE, 260),
+              (f"Edition {book.info.version}", ImageFont.truetype(font_file("DejaVu Sans:bold"), 60), COVER_WHITE, 40),
+              (book.info.date, ImageFont.truetype(font_file("DejaVu Sans"), 48), COVER_PALE, 0)]
+    for text, font, colour, space_after in blocks:
+        for line in wrapped(draw, text, font, COVER_SIZE[0] - 2 * margin):
+            draw.text((margin, y), line, font=font, fill=colour)
+            y += int(font.size * 1.2)
+        y += space_after
+    image.save(path, "PNG")
+    return path

@@ -20,6 +20,7 @@ import jinja2
 import lxml.html
 import pydyf
 from weasyprint import HTML
+from weasyprint.formatting_structure import boxes
 from weasyprint.urls import URLFetcher
 
 from editions.assemble import Book, Chapter, in_svg, select
@@ -43,6 +44,13 @@ NO_PAGE_XREFS = {"xref-auto", "xref-src"}
 CHARS_PER_PAGE = 2000
 FRONT_PAGES = 3                      # cover, contents
 PRINTED_TEXT = ".//text()[not(ancestor::svg) and not(ancestor::style) and not(ancestor::script)]"
+PDF_OPTIONS = {"pdf_variant": "pdf/ua-1", "custom_metadata": True}
+# A figure that opens a page (its anchor this near the page's top, CSS px: the 24 mm margin and a little more)
+# after a page left more than this fraction empty is moved below the next block, up to DEFER_PASSES times.
+FIGURE_ID = re.compile(r"--fig-[a-z0-9-]+$")
+FIRST_ON_PAGE_PX = 140
+STRANDED_GAP = 0.3
+DEFER_PASSES = 2
 # Python's cycle collector runs after this many new objects (default 700): see few_collections().
 GC_THRESHOLD = 50_000
 
@@ -104,11 +112,17 @@ def classes(element) -> set[str]:
     return set((element.get("class") or "").split())
 
 
+def in_related_reading(link) -> bool:
+    return any("xref-related" in classes(ancestor) for ancestor in link.iterancestors("aside"))
+
+
 def wants_page_number(link) -> bool:
-    """Whether a link gets "(p. N)" after it: see BACKLINK_MARKS."""
+    """Whether a link gets "(p. N)" after it: see BACKLINK_MARKS; also the chapters listed under related reading."""
     href, marks = link.get("href") or "", classes(link)
     if not href.startswith("#") or in_svg(link):
         return False
+    if in_related_reading(link):
+        return True
     if "xref" in marks:
         return not marks & NO_PAGE_XREFS
     if "essay-para-num" in marks:        # the paragraph's own number, not a reference to it
@@ -201,24 +215,91 @@ def page_references_once():
         pydyf.PDF.page_references = original
 
 
-def render_pdf(html: str, out: Path, digits: int = 2, base_dir: Path = HERE) -> Path:
-    """Set the print HTML with WeasyPrint (tagged PDF/UA-1), once, then fill in its page numbers; fail if it asked
-    for anything but file: or data:, or (PageDigitsError) if a page number has more digits than its placeholders'
-    `digits`."""
+def layout(html: str, base_dir: Path = HERE):
+    """The print HTML laid out by WeasyPrint (tagged PDF/UA-1); fails if it asked for anything but file: or data:."""
     fetcher = LocalOnlyFetcher()
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
-    options = {"pdf_variant": "pdf/ua-1", "custom_metadata": True}
     with few_collections():
-        document = HTML(string=html, base_url=base_dir.as_uri() + "/", url_fetcher=fetcher).render(**options)
-        if fetcher.refused:
-            raise EditionError("the PDF would load resources from other hosts: "
-                               + ", ".join(sorted(set(fetcher.refused)))
-                               + ". Remove them from the content (the editions embed only local files).")
+        document = HTML(string=html, base_url=base_dir.as_uri() + "/", url_fetcher=fetcher).render(**PDF_OPTIONS)
+    if fetcher.refused:
+        raise EditionError("the PDF would load resources from other hosts: "
+                           + ", ".join(sorted(set(fetcher.refused)))
+                           + ". Remove them from the content (the editions embed only local files).")
+    return document
+
+
+def write_pdf(document, out: Path, digits: int) -> Path:
+    """Fill in the laid-out document's page numbers and write it; PageDigitsError if a page number has more
+    digits than its placeholders' `digits`."""
+    with few_collections():
         fill_page_numbers(document, digits)
         out.parent.mkdir(parents=True, exist_ok=True)
         with page_references_once():
-            document.write_pdf(out, **options)
+            document.write_pdf(out, **PDF_OPTIONS)
     return out
+
+
+def render_pdf(html: str, out: Path, digits: int = 2, base_dir: Path = HERE) -> Path:
+    """Set the print HTML with WeasyPrint, once, then fill in its page numbers (see layout and write_pdf)."""
+    return write_pdf(layout(html, base_dir), out, digits)
+
+
+def page_gap(page) -> float:
+    """The empty height at the foot of a laid-out page's content area, as a fraction of that area."""
+    root = page._page_box
+    bottoms = [box.position_y + box.margin_height() for child in root.children
+               if not isinstance(child, boxes.MarginBox) for box in child.descendants()
+               if isinstance(box, (boxes.LineBox, boxes.ReplacedBox))]
+    top, height = root.content_box_y(), root.height
+    return 1.0 if not bottoms else max(0.0, (top + height - max(bottoms)) / height)
+
+
+def stranded_figures(document, chapter_anchors: set[str]) -> list[tuple[str, float]]:
+    """(id, gap) of figures that open a page because they did not fit at the foot of the page before, which they
+    left more than STRANDED_GAP empty (within one chapter: its last page may end anywhere)."""
+    found, seen = [], set()
+    for before, page in zip(document.pages, document.pages[1:]):
+        opens = (chapter_anchors & set(page.anchors)) - seen    # a chapter's anchor is on each of its pages
+        seen |= opens
+        figures = [anchor for anchor in page.anchors if FIGURE_ID.search(anchor)]
+        if not figures or opens:
+            continue
+        first = min(figures, key=lambda anchor: page.anchors[anchor][1])
+        gap = page_gap(before)
+        if page.anchors[first][1] < FIRST_ON_PAGE_PX and gap > STRANDED_GAP:
+            found.append((first, gap))
+    return found
+
+
+def defer_figure(book: Book, figure_id: str, gap: float) -> None:
+    """Move a figure below the blocks that follow it, as many as hold about the text that fills `gap` (a fraction
+    of a page), so that they fill the page the figure left empty."""
+    wanted = gap * CHARS_PER_PAGE
+    for chapter in book.chapters:
+        for figure in chapter.body.xpath(".//figure[@id=$id]", id=figure_id):
+            moved_past, text = None, 0
+            following = figure.getnext()
+            while following is not None and text < wanted:
+                if following.tag not in ("h2", "h3", "h4"):   # never end right after a heading
+                    moved_past = following
+                text += len(following.text_content())
+                following = following.getnext()
+            if moved_past is not None:
+                moved_past.addnext(figure)
+
+
+def laid_out_book(book: Book, digits: int):
+    """The book laid out; figures that left a page half empty are moved down and the book set again."""
+    chapter_anchors = {chapter.anchor for chapter in book.chapters}
+    document = layout(print_html(book, digits))
+    for _ in range(DEFER_PASSES):
+        stranded = stranded_figures(document, chapter_anchors)
+        if not stranded:
+            break
+        for figure_id, gap in stranded:
+            defer_figure(book, figure_id, gap)
+        document = layout(print_html(book, digits))
+    return document
 
 
 def build_pdf(book: Book, out_dir: Path) -> Path:
@@ -226,7 +307,6 @@ def build_pdf(book: Book, out_dir: Path) -> Path:
     prepare_chapters(book)
     digits = len(str(estimated_pages(book)))
     try:
-        return render_pdf(print_html(book, digits), out, digits)
+        return write_pdf(laid_out_book(book, digits), out, digits)
     except PageDigitsError as error:       # a longer book than estimated: set it again with wider placeholders
-        return render_pdf(print_html(book, error.digits), out, error.digits)
-
+        return write_pdf(laid_out_book(book, error.digits), out, error.digits)
