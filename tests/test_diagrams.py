@@ -1,4 +1,4 @@
-"""D2 diagrams (hooks/xref/diagrams.py): real renders with the locked d2 binary, read back as HTML."""
+"""D2 diagrams (hooks/xref/markdown/diagrams.py): real renders with the locked d2 binary, read back as HTML."""
 from __future__ import annotations
 
 import re

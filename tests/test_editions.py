@@ -24,7 +24,7 @@ from pypdf import PdfReader
 from editions import assemble, build_all, common, epub, offline, page_numbers, pdf
 from support import pdf_text
 from support.planted import OVER_WIDE
-from xref.diagrams import render_figure
+from xref.markdown.diagrams import render_figure
 from third_party_scan import scan
 
 ARTIFACTS = ROOT / "test-artifacts"

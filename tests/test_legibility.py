@@ -8,7 +8,7 @@ from bs4 import BeautifulSoup
 from conftest import ROOT
 from support.fixtures import site_url  # noqa: F401 - fixtures
 from support.planted import OVER_WIDE
-from xref.diagrams import render_figure
+from xref.markdown.diagrams import render_figure
 
 pytestmark = pytest.mark.browser
 
