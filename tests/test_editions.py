@@ -680,3 +680,36 @@ def test_epub_figures_fit_a_700_px_reading_view(editions, tmp_path, browser):
     assert widths and all(width <= body + 0.5 for width, _, body in widths), widths
     assert all(natural > 0 for _, natural, _ in widths), "an image did not load"
     assert 0 < planted[0] <= planted[1], planted
+
+
+# --- the apparatus on paper and in the e-book (issue 14) --------------------------------------------------------
+
+def note_count() -> int:
+    return len(yaml.safe_load((ROOT / "data" / "notes.yml").read_text(encoding="utf-8")))
+
+
+def test_pdf_sets_each_note_as_a_footnote_at_its_lemma_and_each_panel_in_one_line(page_texts):
+    text = squash(" ".join(page_texts))
+    notes = yaml.safe_load((ROOT / "data" / "notes.yml").read_text(encoding="utf-8"))
+    for note in notes:      # each note's lemma heads its footnote: "C-terminal traffic] Translation note …"
+        assert squash(f"{note['lemma']}]") in text, f"no footnote for the lemma {note['lemma']!r}"
+    assert len(re.findall(r"\] (?:Explanatory|Translation|Textual) note", text)) >= 2 * len(notes) - 2
+    lines = re.findall(r"Discussed in [^·]*?\(p\.\s?\d+\)", text)
+    assert len(lines) >= 10, "the paragraphs' panels are not one line each with page numbers"
+
+
+def test_epub_notes_are_footnotes_that_reading_apps_pop_up(editions):
+    with zipfile.ZipFile(editions["epub"]) as archive:
+        pages = [BeautifulSoup(archive.read(n), "xml") for n in archive.namelist() if n.endswith(".xhtml")]
+    text = squash(" ".join(page.get_text(" ") for page in pages))
+    notes = yaml.safe_load((ROOT / "data" / "notes.yml").read_text(encoding="utf-8"))
+    lemmas = [span for page in pages for span in page.select("span.lemma")]
+    assert len(lemmas) >= len(notes), "a note's lemma is missing from the EPUB"
+    for lemma in lemmas:        # the lemma's words stay in the essay's text, and a noteref follows them
+        ref = lemma.find_next_sibling("a")
+        assert ref is not None and ref.get("epub:type") == "noteref", lemma
+    footnotes = " ".join(aside.get_text(" ") for page in pages for aside in page.find_all("aside")
+                         if aside.get("epub:type") == "footnote")
+    for note in notes:
+        assert f"{note['lemma']}]".replace(" ", "") in footnotes.replace(" ", ""), f"no EPUB footnote: {note['lemma']!r}"
+    assert not [a for page in pages for a in page.select("aside.essay-notes")]   # the web's list is gone

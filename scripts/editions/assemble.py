@@ -81,6 +81,17 @@ def strip_chrome(article) -> None:
         for element in select(article, tag, cls):
             if not in_svg(element):
                 element.drop_tree()
+    panels_in_one_line(article)
+
+
+def panels_in_one_line(article) -> None:
+    """A paragraph's panel (a <details> on the web) is its one line on paper and in an e-book: "Discussed in
+    Chapter 2 · notes 4.1–4.3"."""
+    for panel in select(article, "details", "essay-panel"):
+        line = next(iter(select(panel, "p", "panel-print")), None)
+        if line is not None and (line.text or len(line)):
+            panel.addprevious(line)
+        panel.drop_tree()
 
 
 def is_dark_copy(svg, figure) -> bool:

@@ -109,6 +109,37 @@ def footnotes_for_readers(root) -> None:
         block.drop_tree()
 
 
+def notes_for_readers(root) -> None:
+    """The apparatus notes as EPUB 3 notes: after each lemma a noteref, the note an <aside epub:type="footnote">
+    after its paragraph (the list beside the paragraph on the web goes). The lemma itself stays text: pandoc puts
+    its own number in place of a noteref's content."""
+    notes = {li.get("id"): li for aside in select(root, "aside", "essay-notes") for li in aside.iter("li")}
+    for lemma in select(root, "a", "lemma"):
+        note = notes.pop(lemma.get("href", "").lstrip("#"), None)
+        if note is None:
+            continue
+        for mark in select(lemma, "sup", "lemma-mark"):
+            mark.drop_tree()
+        for number in select(note, "a", "note-number"):
+            number.drop_tree()
+        aside = lxml.html.Element("aside", id=note.get("id"))
+        aside.set("epub:type", "footnote")
+        aside.text = note.text
+        aside.extend(list(note))
+        ref = lxml.html.Element("a", href=lemma.get("href"))
+        ref.set("epub:type", "noteref")
+        ref.text = "*"
+        ref.tail, lemma.tail = lemma.tail, None
+        lemma.addnext(ref)
+        lemma.tag = "span"
+        for name in ("href", "id", "aria-describedby"):
+            lemma.attrib.pop(name, None)
+        paragraph = next(lemma.iterancestors("p", "li", "blockquote"), None)
+        (paragraph if paragraph is not None else lemma).addnext(aside)
+    for aside in select(root, "aside", "essay-notes"):
+        aside.drop_tree()
+
+
 def classes_kept(root) -> None:
     """Pandoc keeps classes on <div> only: a classed quotation (the essay's paragraphs) is wrapped in a <div>
     with its classes, so epub.css can set it apart as on the site."""
@@ -130,6 +161,7 @@ def simplified_html(book: Book, folder: Path) -> str:
     for chapter in book.chapters:
         unwrap_section(chapter, retarget)
         footnotes_for_readers(chapter.body)
+        notes_for_readers(chapter.body)
         classes_kept(chapter.body)
         keep_ids(chapter.body)
         body.extend(list(chapter.body))

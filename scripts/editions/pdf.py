@@ -36,7 +36,7 @@ TOC_SECTION_LIMIT = 10
 # Links whose href holds one of these carry the page they point to: the generated backlinks (index of terms,
 # "Mentioned in", "Cited in", the essay's concordance). Cross-references (a.xref) do too, except citations (they
 # point to the Sources, listed A-Z) and the automatic first-mention links to the glossary.
-BACKLINK_MARKS = ("--mention-", "--cite-", "--ref-", "--para-")
+BACKLINK_MARKS = ("--mention-", "--cite-", "--ref-", "--para-", "--quote-para-")
 NO_PAGE_XREFS = {"xref-auto", "xref-src"}
 # For the page-number placeholders' width, the book's length is estimated before it is set: about this many
 # characters of running text make a page (measured on the handbook: ~1,800 with blank pages, cover and contents).
@@ -95,6 +95,31 @@ def footnotes_to_floats(chapter: Chapter) -> None:
     for block in select(body, "div", "footnote"):
         if not block.xpath(".//li[@id]"):
             block.drop_tree()
+
+
+def notes_to_floats(chapter: Chapter) -> None:
+    """The apparatus notes (beside their paragraph on the web) go to the page foot, each called at its lemma."""
+    body = chapter.body
+    notes = {li.get("id"): li for aside in select(body, "aside", "essay-notes") for li in aside.iter("li")}
+    for lemma in select(body, "a", "lemma"):
+        note = notes.pop(lemma.get("href", "").lstrip("#"), None)
+        if note is None:
+            continue
+        for mark in select(lemma, "sup", "lemma-mark"):    # the footnote's call marks the lemma on paper
+            mark.drop_tree()
+        for number in select(note, "a", "note-number"):
+            number.drop_tree()
+        float_ = lxml.html.Element("span")
+        float_.set("class", "footnote-body apparatus-note")
+        float_.set("id", note.get("id"))
+        float_.text = (note.text or "").lstrip()
+        for child in list(note):
+            float_.append(child)
+        float_.tail = lemma.tail
+        lemma.tail = None
+        lemma.addnext(float_)
+    for aside in select(body, "aside", "essay-notes"):
+        aside.drop_tree()
 
 
 def tidy_line_breaks(chapter: Chapter) -> None:
@@ -156,6 +181,7 @@ def prepare_chapters(book: Book) -> None:
     """The print-only changes to the pages, made once: footnotes, line breaks, page-reference spans."""
     for chapter in book.chapters:
         footnotes_to_floats(chapter)
+        notes_to_floats(chapter)
         tidy_line_breaks(chapter)
         add_page_refs(chapter)
 

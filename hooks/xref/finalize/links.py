@@ -21,7 +21,7 @@ def reference_html(ref: Reference, resolution: Resolution, href: str) -> str:
         attrs.append(f'id="{esc(ref.anchor)}"')
     link = f"<a {' '.join(attrs)}>{esc(ref.text or resolution.text)}</a>"
     if ref.kind == "q":     # the essay's own words: set as a quotation (the browser adds the marks)
-        return f'<q class="essay-words" cite="{esc(href)}">{link}</q>'
+        return f'<q class="essay-words">{link}</q>'
     return link
 
 

@@ -126,18 +126,22 @@ def panel_html(number: int, backlinks: Backlinks, base: PageInfo) -> str:
         counts.append(_count(len(terms), "glossary term"))
     return (f'<details class="essay-panel" id="{"published-" if base.kind == "essay" else ""}panel-{number}">'
             f'<summary>¶{number} in the handbook: {" · ".join(counts)}</summary>{"".join(parts)}'
-            f'<p class="panel-print">{_print_line(number, places, notes)}</p></details>')
+            f'<p class="panel-print">{_print_line(number, places, notes, base)}</p></details>')
 
 
 def _count(n: int, word: str) -> str:
     return f"{n} {word}{'s' if n != 1 else ''}"
 
 
-def _print_line(number: int, places: list, notes: list) -> str:
-    """The panel in one line, for print: "Discussed in Chapter 2, Chapter 5 · notes 4.1–4.3"."""
-    labels = list(dict.fromkeys(page.label for page, _ in places))
-    line = [f"Discussed in {', '.join(labels)}"] if labels else []
+def _print_line(number: int, places: list, notes: list, base: PageInfo) -> str:
+    """The panel in one line, for print: "Discussed in Chapter 2, Chapter 5 · notes 4.1–4.3" (the PDF adds the
+    page each link leads to)."""
+    first: dict[str, tuple] = {}
+    for page, ref in places:
+        first.setdefault(page.src, (page, ref))
+    links = [a_html(link(page.url, ref.anchor, base.url), page.label) for page, ref in first.values()]
+    line = [f"Discussed in {', '.join(links)}"] if links else []
     if notes:
         span = f"{number}.1" if len(notes) == 1 else f"{number}.1–{number}.{len(notes)}"
         line.append(f"notes {span}")
-    return esc(" · ".join(line))
+    return " · ".join(line)
