@@ -8,8 +8,7 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from conftest import ROOT, run_build
-from support.handbooks import FIXTURE
+from conftest import ROOT
 from xref.check.quotations import misquotation_problems
 from xref.core.model import PageInfo, Reference
 from xref.load.essay import load_edition, parse_essay
@@ -128,12 +127,9 @@ def test_a_bad_note_is_refused_with_its_line_and_what_to_do(tmp_path, essay, pas
 
 # --- the fixture handbook, built -------------------------------------------------------------------------------
 
-@pytest.fixture(scope="module")
-def bees(tmp_path_factory) -> Path:
-    site = tmp_path_factory.mktemp("apparatus") / "site"
-    result = run_build(FIXTURE, site)
-    assert result.returncode == 0, result.stdout + result.stderr
-    return site
+@pytest.fixture
+def bees(fixture_site) -> Path:
+    return fixture_site
 
 
 def article(site: Path, url: str):

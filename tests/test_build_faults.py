@@ -20,20 +20,10 @@ import pytest
 import yaml
 
 from conftest import run_build
-from support.handbooks import FIXTURE, ROOT
+from support.handbooks import ROOT, fixture_copy
 
 BUILD = ROOT / "scripts" / "build.py"
 LEFTOVER_PATTERNS = (".site-building-*", ".site-old-*")
-
-
-def fixture_copy(folder: Path) -> Path:
-    """The fixture handbook, copied into `folder`, its hook found by absolute path."""
-    project = folder / "bees"
-    shutil.copytree(FIXTURE, project)
-    config = yaml.safe_load((project / "mkdocs.yml").read_text(encoding="utf-8"))
-    config["hooks"] = [str(ROOT / "hooks" / "mkdocs_adapter.py")]
-    (project / "mkdocs.yml").write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
-    return project
 
 
 @pytest.fixture(scope="module")

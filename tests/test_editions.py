@@ -701,7 +701,6 @@ def test_pdf_sets_each_note_as_a_footnote_at_its_lemma_and_each_panel_in_one_lin
 def test_epub_notes_are_footnotes_that_reading_apps_pop_up(editions):
     with zipfile.ZipFile(editions["epub"]) as archive:
         pages = [BeautifulSoup(archive.read(n), "xml") for n in archive.namelist() if n.endswith(".xhtml")]
-    text = squash(" ".join(page.get_text(" ") for page in pages))
     notes = yaml.safe_load((ROOT / "data" / "notes.yml").read_text(encoding="utf-8"))
     lemmas = [span for page in pages for span in page.select("span.lemma")]
     assert len(lemmas) >= len(notes), "a note's lemma is missing from the EPUB"

@@ -7,12 +7,11 @@ import re
 from pathlib import Path
 from urllib.parse import urljoin, urlparse
 
-import pytest
 import yaml
 from bs4 import BeautifulSoup
 
 from conftest import ROOT, run_build
-from support.handbooks import FIXTURE, fixture_with_workers
+from support.handbooks import fixture_with_workers
 PLACEHOLDERS = re.compile(r"xref-slot|<xref-ref|<xref-term")
 TOKEN = re.compile(r"\[\[[a-z¶=]")
 
@@ -27,14 +26,6 @@ def assert_nothing_unresolved(site: Path) -> None:
             for code in body.select("code, pre"):
                 code.decompose()
             assert not TOKEN.search(body.get_text()), path
-
-
-@pytest.fixture(scope="module")
-def fixture_site(tmp_path_factory) -> Path:
-    site = tmp_path_factory.mktemp("fixture") / "site"
-    result = run_build(FIXTURE, site)
-    assert result.returncode == 0, result.stdout + result.stderr
-    return site
 
 
 def page(site: Path, url: str) -> BeautifulSoup:

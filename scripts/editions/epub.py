@@ -85,6 +85,15 @@ def keep_ids(root) -> None:
             element.insert(0, anchor)
 
 
+def note_aside(note):
+    """A list item's content as an EPUB 3 note, which pandoc (with epub_html_exts) keeps and apps pop up."""
+    aside = lxml.html.Element("aside", id=note.get("id"))
+    aside.set("epub:type", "footnote")
+    aside.text = note.text
+    aside.extend(list(note))
+    return aside
+
+
 def footnotes_for_readers(root) -> None:
     """Python-Markdown's footnotes (a numbered list at the page's end) as EPUB 3 notes: a noteref link and an
     <aside epub:type="footnote">, which pandoc (with epub_html_exts) keeps as notes and reading apps pop up."""
@@ -95,10 +104,7 @@ def footnotes_for_readers(root) -> None:
             continue
         for backref in select(note, "a", "footnote-backref"):
             backref.drop_tree()
-        aside = lxml.html.Element("aside", id=note.get("id"))
-        aside.set("epub:type", "footnote")
-        aside.text = note.text
-        aside.extend(list(note))
+        aside = note_aside(note)
         ref.set("epub:type", "noteref")
         sup = ref.getparent()
         if sup.tag == "sup":                 # pandoc numbers the note itself; the <sup> would nest a second one
@@ -122,10 +128,7 @@ def notes_for_readers(root) -> None:
             mark.drop_tree()
         for number in select(note, "a", "note-number"):
             number.drop_tree()
-        aside = lxml.html.Element("aside", id=note.get("id"))
-        aside.set("epub:type", "footnote")
-        aside.text = note.text
-        aside.extend(list(note))
+        aside = note_aside(note)
         ref = lxml.html.Element("a", href=lemma.get("href"))
         ref.set("epub:type", "noteref")
         ref.text = "*"

@@ -69,6 +69,21 @@ class LocalOnlyFetcher(URLFetcher):
         return super().fetch(url, headers)
 
 
+def footnote_float(note, classes: str):
+    """A list item's content as a footnote of the page (`float: footnote` in print.css), to put at its call."""
+    float_ = lxml.html.Element("span")
+    float_.set("class", classes)
+    float_.set("id", note.get("id"))
+    float_.text = (note.text or "").lstrip()
+    for child in list(note):
+        float_.append(child)
+        if child.tag in ("p", "div"):   # blocks cannot sit inside the running text: keep their content
+            child.tail = " " + (child.tail or "").lstrip()
+            child.drop_tag()
+    float_.text = (float_.text or "").lstrip()
+    return float_
+
+
 def footnotes_to_floats(chapter: Chapter) -> None:
     """Python-Markdown puts footnotes in a list at the end of the page; on paper they go to the page foot."""
     body = chapter.body
@@ -80,16 +95,7 @@ def footnotes_to_floats(chapter: Chapter) -> None:
             continue
         for backref in select(note, "a", "footnote-backref"):
             backref.drop_tree()
-        float_ = lxml.html.Element("span")
-        float_.set("class", "footnote-body")
-        float_.set("id", note.get("id"))
-        float_.text = (note.text or "").lstrip()
-        for child in list(note):
-            float_.append(child)
-            if child.tag == "p":       # paragraphs cannot sit inside the running text: keep their content
-                child.tail = " " + (child.tail or "").lstrip()
-                child.drop_tag()
-        float_.text = (float_.text or "").lstrip()
+        float_ = footnote_float(note, "footnote-body")
         float_.tail = sup.tail
         sup.getparent().replace(sup, float_)
     for block in select(body, "div", "footnote"):
@@ -109,12 +115,7 @@ def notes_to_floats(chapter: Chapter) -> None:
             mark.drop_tree()
         for number in select(note, "a", "note-number"):
             number.drop_tree()
-        float_ = lxml.html.Element("span")
-        float_.set("class", "footnote-body apparatus-note")
-        float_.set("id", note.get("id"))
-        float_.text = (note.text or "").lstrip()
-        for child in list(note):
-            float_.append(child)
+        float_ = footnote_float(note, "footnote-body apparatus-note")
         float_.tail = lemma.tail
         lemma.tail = None
         lemma.addnext(float_)

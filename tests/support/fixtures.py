@@ -1,6 +1,7 @@
 """Fixtures shared by the link, browser and accessibility tests; a test module imports the ones it uses."""
 from __future__ import annotations
 
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
@@ -15,6 +16,17 @@ def site_path() -> str:
     """The path the site is published under ("new-look/"), from site_url in mkdocs.yml."""
     config = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=yaml.BaseLoader)
     return urlsplit(config["site_url"]).path.strip("/") + "/"
+
+
+@pytest.fixture(scope="session")
+def fixture_site(tmp_path_factory) -> Path:
+    """The fixture handbook (about bees), built once for the whole session."""
+    from conftest import run_build
+    from support.handbooks import FIXTURE
+    site = tmp_path_factory.mktemp("fixture") / "site"
+    result = run_build(FIXTURE, site)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return site
 
 
 @pytest.fixture(scope="session")
