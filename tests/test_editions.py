@@ -712,3 +712,21 @@ def test_epub_notes_are_footnotes_that_reading_apps_pop_up(editions):
     for note in notes:
         assert f"{note['lemma']}]".replace(" ", "") in footnotes.replace(" ", ""), f"no EPUB footnote: {note['lemma']!r}"
     assert not [a for page in pages for a in page.select("aside.essay-notes")]   # the web's list is gone
+
+
+def test_the_editions_carry_no_active_content(editions, reader):
+    """No script, event handler or javascript: URL in the EPUB; no JavaScript, launch or open action in the PDF."""
+    with zipfile.ZipFile(editions["epub"]) as archive:
+        for name in (n for n in archive.namelist() if n.endswith((".xhtml", ".html", ".svg"))):
+            root = lxml.html.fromstring(archive.read(name))
+            assert not root.xpath("//script"), f"{name}: a script"
+            handlers = [attr for element in root.iter() if isinstance(element.tag, str)
+                        for attr in element.attrib if attr.lower().startswith("on")]
+            assert not handlers, f"{name}: event handlers {handlers}"
+            urls = [v for element in root.iter() if isinstance(element.tag, str) for v in element.attrib.values()
+                    if v.strip().lower().startswith(("javascript:", "vbscript:"))]
+            assert not urls, f"{name}: script URLs {urls}"
+    raw = editions["pdf"].read_bytes()
+    for action in (b"/JavaScript", b"/JS ", b"/Launch", b"/OpenAction", b"/SubmitForm"):
+        assert action not in raw, f"the PDF holds {action.decode()}"
+    assert "/AcroForm" not in reader.trailer["/Root"], "the PDF holds a form"
