@@ -232,18 +232,30 @@
   }, true);
 
   // The paragraph a ¶ link lands on: CSS :target, and this class where instant navigation leaves :target behind.
+  // The link's own target is remembered: navigation.tracking soon replaces the address's #para-N by a heading's.
+  let landing = null;   // URL of the last ¶ link followed, until its page shows
+
+  function landedId() {
+    if (landing && landing.pathname === location.pathname) return decodeURIComponent(landing.hash.slice(1));
+    return decodeURIComponent(location.hash.slice(1));
+  }
+
   function markLanded() {
-    const id = decodeURIComponent(location.hash.slice(1));
-    for (const landed of document.querySelectorAll("blockquote.essay-para.is-landed")) {
-      if (landed.id !== id) landed.classList.remove("is-landed");
-    }
+    const id = landedId();
     const target = id ? document.getElementById(id) : null;
-    if (target && target.matches("blockquote.essay-para")) target.classList.add("is-landed");
+    if (!target || !target.matches("blockquote.essay-para")) return;
+    for (const landed of document.querySelectorAll("blockquote.essay-para.is-landed")) {
+      if (landed !== target) landed.classList.remove("is-landed");
+    }
+    target.classList.add("is-landed");
+    landing = null;
   }
 
   document.addEventListener("click", (event) => {
     const link = event.target instanceof Element ? event.target.closest("a[href*='#para-']") : null;
-    if (link) setTimeout(markLanded, 0);   // after the address has changed
+    if (!link) return;   // (Material's instant navigation has prevented the default: it is still followed)
+    landing = new URL(link.href, document.baseURI);
+    setTimeout(markLanded, 0);   // same page: after the address has changed
   });
   window.addEventListener("hashchange", markLanded);
   window.addEventListener("popstate", markLanded);
@@ -290,4 +302,6 @@
 
   onPage();   // now, before Material mounts its tooltips on this page's titles
   if (window.document$) window.document$.subscribe(onPage);   // each page of instant navigation
+  // Instant navigation may set the address after the new content is in: mark again once it has.
+  if (window.location$) window.location$.subscribe(() => setTimeout(markLanded, 0));
 })();
