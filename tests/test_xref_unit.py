@@ -96,8 +96,10 @@ def test_the_corrections_list_names_every_repair_and_the_headings():
 def test_a_quotation_carries_number_permalink_heading_and_citation():
     essay, _ = real_essay()
     html = quote_html(essay, 6, handbook="The Handbook", page_url="https://example.org/ch4/")
-    quote = lxml.html.fragment_fromstring(html)
-    assert quote.tag == "blockquote" and quote.get("id") == "para-6"
+    block = lxml.html.fragment_fromstring(html)     # the quotation in its block, beside its notes and panel
+    assert block.tag == "div" and "essay-block" in block.get("class")
+    quote = block.xpath("./blockquote")[0]
+    assert quote.get("id") == "para-6"
     assert quote.get("cite").startswith("https://www.litk.net/")
     assert quote.xpath('.//p[@class="essay-heading"]')[0].text == "New business models, the foundation of fintech"
     number = quote.xpath('.//a[@class="essay-para-num"]')[0]
