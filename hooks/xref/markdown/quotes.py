@@ -8,6 +8,7 @@ import markdown as python_markdown
 
 from ..load.essay import REPAIR_HTML, Essay, missing_spaces, repairs
 from ..load.notes import KINDS, STATUSES, Note
+from .cite import cite_html
 
 PANEL = '<div class="xref-slot" data-slot="panel:{number}"></div>'   # filled by the final pass
 
@@ -17,13 +18,11 @@ def quote_html(essay: Essay, number: int, *, handbook: str, page_url: str, notes
     paragraph = essay.paragraphs[number]
     esc = html.escape
     heading = f'<p class="essay-heading">{esc(paragraph.heading)}</p>\n' if paragraph.heading else ""
-    citation = essay.citation(number, handbook, page_url)
     quote = (
         f'<blockquote class="essay-para" id="para-{number}" cite="{esc(essay.url)}">\n{heading}'
         f'<p class="essay-para-text"><a class="essay-para-num" href="#para-{number}" '
         f'title="Permanent link to ¶{number}">¶{number}</a> {marked_html(paragraph.text, notes)}</p>\n'
-        f'<details class="essay-cite"><summary>Cite this paragraph</summary>'
-        f'<p><code class="essay-citation">{esc(citation)}</code></p></details>\n</blockquote>'
+        f'{cite_html(essay, number, handbook, page_url)}\n</blockquote>'
     )
     block = "has-notes" if notes else "no-notes"
     return (f'<div class="essay-block {block}">\n{quote}\n{notes_html(notes, number)}'
