@@ -121,7 +121,7 @@ def slot_html(name: str, page: PageInfo, snapshot: Snapshot) -> str:
     if kind == "terms":
         return lists.terms_letter_html(arg, snapshot.backlinks, page)
     if kind == "sources":
-        return lists.sources_html(snapshot.backlinks, page)
+        return lists.sources_html(arg, snapshot.backlinks, page)
     if kind == "concordance":
         return lists.concordance_html(int(arg), snapshot.backlinks, page)
     if kind == "panel":

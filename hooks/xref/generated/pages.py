@@ -3,7 +3,7 @@ essay pages, with slots (<div class="xref-slot">) that the final pass fills in o
 (generated/lists.py)."""
 from __future__ import annotations
 
-from ..core.model import Term
+from ..core.model import Source, Term
 from ..core.urls import escape as esc
 from ..load.essay import Essay
 from ..load.notes import Note
@@ -21,6 +21,20 @@ def sorted_terms(terms: dict[str, Term]) -> list[Term]:
 def letter(term: Term) -> str:
     first = next((c for c in term.term if c.isalnum()), "#").upper()
     return first if "A" <= first <= "Z" else "#"
+
+
+def source_letter(source: Source) -> str:
+    """The sources page's heading a source is listed under: the first letter of its label ("China Daily 2015")."""
+    first = next((c for c in source.label if c.isalnum()), "#").upper()
+    return first if "A" <= first <= "Z" else "#"
+
+
+def sources_markdown(sources: dict[str, Source]) -> str:
+    """The sources page body: one h2 per letter (Material builds the page's table of contents from headings),
+    each with a slot that the final pass fills with that letter's sources and where they are cited."""
+    letters = sorted({source_letter(s) for s in sources.values()})
+    return "\n\n".join(f"## {l} {{#sources-{'other' if l == '#' else l.lower()}}}\n\n{slot('sources:' + l)}"
+                       for l in letters)
 
 
 def glossary_markdown(terms: dict[str, Term], sources: set[str]) -> str:

@@ -104,7 +104,7 @@ class MarkdownStep:
         if name == "essay":
             return generated.essay_markdown(self.data.essay, self.data.notes)
         if name == "sources":
-            return generated.slot("sources")
+            return generated.sources_markdown(self.data.sources)
         if name == "corrections":
             return corrections_html(self.data.essay)
         known = sorted(KNOWN)
