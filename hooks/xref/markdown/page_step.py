@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import html
-import re
 
-from ..core.model import Figure, PageInfo, Quote, chapter_title
+from ..core.model import Figure, PageInfo, Quote
 from ..core.problems import Problem, ProblemLog, did_you_mean, locate, nearest_number, paragraph_number
 from ..generated import pages as generated
 from ..load.data import Data, Settings
@@ -14,7 +13,6 @@ from . import diagrams
 from .quotes import corrections_html, quote_html
 from .transform import Handlers, transform
 
-H1_RE = re.compile(r"^# +(.+?) *$", re.MULTILINE)
 GENERATED = {"glossary", "sources", "terms", "essay"}
 KNOWN = GENERATED | {"corrections"}     # every marker name
 
@@ -36,7 +34,7 @@ class MarkdownStep:
             marker=lambda name, line: self.marker(page, name, line),
             malformed=lambda kind, text, line: self.malformed(page, kind, text, line),
         )
-        return transform(numbered_h1(markdown, page.chapter), handlers)
+        return transform(markdown, handlers)
 
     def quote(self, page: PageInfo, number_text: str, line: int) -> str:
         essay = self.data.essay
@@ -112,9 +110,3 @@ class MarkdownStep:
                              hint=did_you_mean(name, known, "Did you mean <!-- xref:{} -->?")))
         return None
 
-
-def numbered_h1(markdown: str, chapter: int | None) -> str:
-    """A chapter's first `# Title` as "# 2. Title" (core.model.chapter_title), as the navigation names it."""
-    if chapter is None:
-        return markdown
-    return H1_RE.sub(lambda m: f"# {chapter_title(chapter, m[1])}", markdown, count=1)
