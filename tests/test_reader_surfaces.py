@@ -78,3 +78,18 @@ def test_toneless_pinyin_is_in_the_search_index(built_site):
     assert "jīnróng" in fintech["text"] and "jinrong" in fintech["text"]
     hidden = soup(built_site, "glossary").select_one("#fintech ~ p.xref-chinese .xref-pinyin-plain")
     assert hidden is not None and hidden.has_attr("hidden")
+
+
+def test_the_editions_read_the_numbered_chapter_titles(built_site):
+    """The PDF's contents and the EPUB's navigation are built from these titles (scripts/editions/assemble.py)."""
+    import sys
+
+    from conftest import ROOT
+    sys.path.insert(0, str(ROOT / "scripts"))
+    from editions.assemble import assemble
+    from editions.common import load_config
+
+    book = assemble(built_site, load_config(), version="test")
+    titles = {c.page.src: c.title for c in book.chapters}
+    assert titles["chapters/02-middleman-trap.md"].startswith("2. The middleman trap"), titles
+    assert not titles["glossary.md"][0].isdigit()
