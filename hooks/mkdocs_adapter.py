@@ -74,8 +74,12 @@ def on_files(files, config):
 @_timed
 def on_page_markdown(markdown, page, config, files):
     markdown = _engine.page_markdown(page.file.src_uri, page.url, page.file.content_string, markdown, page.meta)
-    if not _engine.searchable(page.file.src_uri):
-        page.meta.setdefault("search", {"exclude": True})   # Material's search reads this front-matter key
+    search = _engine.search_meta(page.file.src_uri)
+    if search is not None:
+        page.meta["search"] = search        # Material's search reads this front-matter key
+    title = _engine.numbered_title(page.file.src_uri)
+    if title:
+        page.meta["title"] = title          # MkDocs' page.title (nav, <title>) reads the front matter first
     return markdown
 
 

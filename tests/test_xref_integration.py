@@ -124,7 +124,10 @@ def test_fixture_generated_pages(fixture_site):
     glossary = article(fixture_site, "glossary/")
     assert [h["id"] for h in glossary.select("h2")] == ["brood-frame", "colony", "queen", "swarm", "winter-cluster"]
     swarm = glossary.find("h2", id="swarm")
-    assert swarm.find_next("p", class_="xref-chinese").get_text() == "分蜂 fēnfēng"
+    chinese = swarm.find_next("p", class_="xref-chinese")
+    plain = chinese.select_one(".xref-pinyin-plain")     # the toneless copy, for search only: hidden
+    assert plain.has_attr("hidden") and plain.extract().get_text() == "fenfeng"
+    assert chinese.get_text().strip() == "分蜂 fēnfēng"
     queen = glossary.find("h2", id="queen").find_next("p", class_="xref-mentioned-in")
     assert [(a.get_text(), a["href"]) for a in queen.select("a")] == [
         ("Chapter 1 ¶1", "../chapters/hive/#mention-queen-1"), ("Chapter 2 ¶3", "../chapters/seasons/#mention-queen-1")]

@@ -15,7 +15,7 @@ from .core.markdown_syntax import body_offset
 from .core.model import PageInfo
 from .core.problems import Problem, ProblemLog
 from .finalize.final_pass import Snapshot
-from .finalize.search import searchable
+from .finalize.search import search_meta, searchable
 from .load.data import Data, Settings, load_data
 from .markdown.page_step import MarkdownStep
 from .registry.registry import Registry
@@ -57,6 +57,15 @@ class Engine:
 
     def searchable(self, src: str) -> bool:
         return searchable(self.registry.pages.get(src))
+
+    def search_meta(self, src: str) -> dict | None:
+        """The `search` front matter MkDocs' page should get (None: leave it as it is)."""
+        return search_meta(self.registry.pages.get(src))
+
+    def numbered_title(self, src: str) -> str:
+        """The page's title with its chapter number ("2. The middleman trap"), or "" to leave it."""
+        page = self.registry.pages.get(src)
+        return page.numbered_title if page is not None and page.chapter is not None else ""
 
     def page_html(self, src: str, content: str, title: str = "") -> str:
         page = self.registry.pages[src]

@@ -38,6 +38,11 @@ class Source:
         return f"{self.publisher} {self.date[:4] or 'n.d.'}"
 
 
+def chapter_title(chapter: int | None, title: str) -> str:
+    """"2. The middleman trap": the one form of a numbered chapter's title (cross-references say "Chapter 2")."""
+    return f"{chapter}. {title}" if chapter is not None and title else title
+
+
 class Mention(NamedTuple):
     """A linked mention of a glossary term on a page: the first one (auto-linked) or a [[term:id]].
     A tuple: tens of thousands per build, and Python's cycle collector stops tracking tuples of plain values."""
@@ -100,6 +105,19 @@ class PageInfo:
     def chapter(self) -> int | None:
         value = self.meta.get("chapter")
         return value if isinstance(value, int) else None
+
+    @property
+    def reader(self) -> bool:
+        """False for a page about the handbook rather than of it (front matter `reader: false`: the changelog,
+        the contributor guide): reader surfaces (backlinks, related reading, the index of terms, the sources'
+        "Cited in", the editions' lists) leave it out, and search ranks it below the handbook's content."""
+        return self.meta.get("reader", True) is not False
+
+    @property
+    def numbered_title(self) -> str:
+        """The title as the navigation, the <title>, the h1 and the editions show it: "2. The middleman trap"
+        for a chapter (front matter `chapter: 2`), else the title unchanged."""
+        return chapter_title(self.chapter, self.title)
 
     @property
     def label(self) -> str:

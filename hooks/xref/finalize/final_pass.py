@@ -26,6 +26,7 @@ TERM_OPEN_RE = re.compile(r'<xref-term data-term="([^"]+)" id="([^"]+)">')
 TERM_CLOSE = "</xref-term>"
 REF_RE = re.compile(r'<xref-ref data-n="(\d+)"></xref-ref>')
 SLOT_RE = re.compile(r'<(div|span) class="xref-slot" data-slot="([^"]+)"></\1>')
+H1_RE = re.compile(r"(<h1\b[^>]*>)")
 UrlFor = Callable[[str, str, str], str]   # (target page URL, anchor, from page URL) -> href
 
 
@@ -44,14 +45,22 @@ class Snapshot:
         return Backlinks(self.registry, self.resolutions)
 
 
+# A run of placeholders separated by spaces, commas or semicolons, with the parentheses an author may have put
+# around it: adjacent citations are set together in one pair of parentheses, the engine's.
+RUN_RE = re.compile(r'(\(\s*)?(<xref-ref data-n="\d+"></xref-ref>(?:\s*[,;]?\s*<xref-ref data-n="\d+"></xref-ref>)*)'
+                    r'(\s*\))?')
+NUMBER_RE = re.compile(r'data-n="(\d+)"')
+
+
 def fix_refs(html: str, page: PageInfo, snapshot: Snapshot, url_for: UrlFor = link,
              text_only: bool = False) -> tuple[str, list[Reference]]:
     """`html` with each reference placeholder replaced by its link (or by the link's text alone), and the
-    references that could not be resolved (the cross-page checks have reported them)."""
+    references that could not be resolved (the cross-page checks have reported them). Citations are set
+    author-date in parentheses, adjacent ones in one pair: "(Global Times 2018; South China Morning Post 2021)"."""
     unresolved: list[Reference] = []
 
-    def replace(match: re.Match) -> str:
-        ref = page.references[int(match[1])]
+    def one(number: int) -> str:
+        ref = page.references[number]
         resolution = snapshot.resolutions[(page.src, ref.number)]
         if not isinstance(resolution, Target):
             unresolved.append(ref)
@@ -60,7 +69,17 @@ def fix_refs(html: str, page: PageInfo, snapshot: Snapshot, url_for: UrlFor = li
         href = url_for(resolution.page.url, resolution.anchor, page.url) if isinstance(resolution, Target) else ""
         return reference_html(ref, resolution, href)
 
-    return REF_RE.sub(replace, html), unresolved
+    def run(match: re.Match) -> str:
+        numbers = [int(n) for n in NUMBER_RE.findall(match[2])]
+        if not all(page.references[n].kind == "src" for n in numbers):
+            return REF_RE.sub(lambda m: one(int(m[1])), match[0])
+        both = match[1] is not None and match[3] is not None   # the author's own pair: the engine's replaces it
+        before, after = ("", "") if both else (match[1] or "", match[3] or "")
+        cited = "; ".join(one(n) for n in numbers)
+        group = f"({cited})" if text_only else f'<span class="xref-cite">({cited})</span>'
+        return before + group + after
+
+    return RUN_RE.sub(run, html), unresolved
 
 
 def finalize_page(src: str, html: str, snapshot: Snapshot) -> tuple[str, str]:
@@ -89,9 +108,18 @@ def finalize_page(src: str, html: str, snapshot: Snapshot) -> tuple[str, str]:
         lean = SLOT_RE.sub(fill_for_search, fix_refs(html, page, snapshot, text_only=True)[0])
     if page.chapter is not None and page.kind == "page":
         full += related_html(page, snapshot.backlinks)
+    full, lean = numbered_h1(full, page), numbered_h1(lean, page)
     full = TERM_OPEN_RE.sub(_term_links(page, snapshot), full)
     lean = TERM_OPEN_RE.sub("", lean)   # no template to expand: the substitution runs in C
     return full.replace(TERM_CLOSE, "</a>"), lean.replace(TERM_CLOSE, "")
+
+
+def numbered_h1(html: str, page: PageInfo) -> str:
+    """A chapter's h1 begins with its number, as the navigation names it ("2. The middleman trap":
+    core.model.chapter_title). Set here, after the scan, so that its id and the section names stay the title's."""
+    if page.chapter is None or page.kind != "page":
+        return html
+    return H1_RE.sub(lambda m: f'{m[1]}<span class="chapter-number">{page.chapter}.</span> ', html, count=1)
 
 
 def _term_links(page: PageInfo, snapshot: Snapshot) -> Callable[[re.Match], str]:
@@ -121,7 +149,7 @@ def slot_html(name: str, page: PageInfo, snapshot: Snapshot) -> str:
     if kind == "terms":
         return lists.terms_letter_html(arg, snapshot.backlinks, page)
     if kind == "sources":
-        return lists.sources_html(snapshot.backlinks, page)
+        return lists.sources_html(arg, snapshot.backlinks, page)
     if kind == "concordance":
         return lists.concordance_html(int(arg), snapshot.backlinks, page)
     if kind == "panel":

@@ -15,7 +15,8 @@ class Backlinks:
 
     def __init__(self, registry: Registry, resolutions: dict[tuple[str, int], Resolution]) -> None:
         self.registry = registry
-        pages = [p for p in registry.pages.values() if p.kind == "page"]  # generated pages are not backlinks
+        # Generated pages and maintainer pages (`reader: false`) are not backlinks.
+        pages = [p for p in registry.pages.values() if p.kind == "page" and p.reader]
         self.pages = sorted(pages, key=lambda p: (p.chapter is None, p.chapter or 0, p.label.casefold()))
         self.by_term: dict[str, list[tuple[PageInfo, list]]] = defaultdict(list)
         self.terms_of: dict[str, set[str]] = {}
@@ -37,6 +38,8 @@ class Backlinks:
                         self.paragraph_refs[ref.target].append((page, ref))
         self.citations: dict[str, list[tuple[PageInfo, object]]] = defaultdict(list)
         for page in registry.pages.values():
+            if not page.reader:
+                continue
             for ref in page.references:
                 if ref.kind == "src":
                     self.citations[ref.target].append((page, ref))
@@ -65,10 +68,12 @@ def page_edges(registry: Registry, resolutions: dict[tuple[str, int], Resolution
     """(from src, to src) -> number of explicit references from one page to another."""
     edges: Counter = Counter()
     for page in registry.pages.values():
+        if not page.reader:     # a maintainer page's references are not related reading
+            continue
         for ref in page.references:
             if ref.kind not in ("ch", "sec", "fig", "p", "q"):
                 continue
             target = resolutions[(page.src, ref.number)]
-            if isinstance(target, Target) and target.page.src != page.src:
+            if isinstance(target, Target) and target.page.src != page.src and target.page.reader:
                 edges[(page.src, target.page.src)] += 1
     return edges

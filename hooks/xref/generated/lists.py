@@ -6,7 +6,7 @@ from ..core.model import PageInfo
 from ..core.urls import escape as esc
 from ..core.urls import link, page_prefix
 from .backlinks import Backlinks
-from .pages import letter
+from .pages import letter, source_letter
 
 
 def a_html(href: str, text: str, cls: str = "") -> str:
@@ -61,22 +61,31 @@ def terms_letter_html(wanted: str, backlinks: Backlinks, base: PageInfo) -> str:
     return f'<ul class="xref-index">{"".join(items)}</ul>'
 
 
-def sources_html(backlinks: Backlinks, base: PageInfo) -> str:
+def sources_html(wanted: str, backlinks: Backlinks, base: PageInfo) -> str:
+    """The sources whose label starts with `wanted`, each with the places that cite it."""
     items = []
-    for source in sorted(backlinks.registry.sources.values(), key=lambda s: (s.label.casefold(), s.date, s.id)):
+    sources = [s for s in backlinks.registry.sources.values() if source_letter(s) == wanted]
+    for source in sorted(sources, key=lambda s: (s.label.casefold(), s.date, s.id)):
         who = esc(source.publisher) + (f" ({esc(source.author)})" if source.author else "")
         url = f' <a class="xref-source-url" href="{esc(source.url)}">{esc(source.url)}</a>' if source.url else ""
         note = f' <span class="xref-source-note">{esc(source.note)}</span>' if source.note else ""
-        cited = []
-        for page, ref in backlinks.citations.get(source.id, []):
-            label = page.label + (f": {ref.section}" if page.kind == "glossary" and ref.section else "")
-            cited.append(a_html(link(page.url, ref.anchor, base.url), label))
-        cited_html = ", ".join(cited) if cited else "not cited yet"
+        cited_html = ", ".join(_cited_in(backlinks.citations.get(source.id, []), base)) or "not cited yet"
         items.append(f'<li id="{esc(source.id)}" class="xref-source"><span class="xref-source-label">'
                      f'{esc(source.label)}</span>: {who}, <cite>{esc(source.title)}</cite>, '
                      f'{esc(source.date or "undated")}.{url}{note}<br>'
                      f'<span class="xref-cited-in"><strong>Cited in:</strong> {cited_html}</span></li>')
     return f'<ul class="xref-sources">{"".join(items)}</ul>'
+
+
+def _cited_in(citations: list, base: PageInfo) -> list[str]:
+    """One link per citing place (a page, or a glossary entry), to its first citation, with the count when it
+    cites the source more than once: "Chapter 2 (3 times)"."""
+    places: dict[str, list] = {}
+    for page, ref in citations:
+        label = page.label + (f": {ref.section}" if page.kind == "glossary" and ref.section else "")
+        places.setdefault(label, [page, ref, 0])[2] += 1
+    return [a_html(link(page.url, ref.anchor, base.url), label + (f" ({count} times)" if count > 1 else ""))
+            for label, (page, ref, count) in places.items()]
 
 
 def concordance_html(number: int, backlinks: Backlinks, base: PageInfo) -> str:

@@ -3,7 +3,9 @@ essay pages, with slots (<div class="xref-slot">) that the final pass fills in o
 (generated/lists.py)."""
 from __future__ import annotations
 
-from ..core.model import Term
+import unicodedata
+
+from ..core.model import Source, Term
 from ..core.urls import escape as esc
 from ..load.essay import Essay
 from ..load.notes import Note
@@ -23,6 +25,26 @@ def letter(term: Term) -> str:
     return first if "A" <= first <= "Z" else "#"
 
 
+def source_letter(source: Source) -> str:
+    """The sources page's heading a source is listed under: the first letter of its label ("China Daily 2015")."""
+    first = next((c for c in source.label if c.isalnum()), "#").upper()
+    return first if "A" <= first <= "Z" else "#"
+
+
+def sources_markdown(sources: dict[str, Source]) -> str:
+    """The sources page body: one h2 per letter (Material builds the page's table of contents from headings),
+    each with a slot that the final pass fills with that letter's sources and where they are cited."""
+    letters = sorted({source_letter(s) for s in sources.values()})
+    return "\n\n".join(f"## {l} {{#sources-{'other' if l == '#' else l.lower()}}}\n\n{slot('sources:' + l)}"
+                       for l in letters)
+
+
+def toneless(pinyin: str) -> str:
+    """Pinyin without tone marks, as a reader types it: "jīnróng" -> "jinrong"."""
+    decomposed = unicodedata.normalize("NFD", pinyin.replace("ü", "v").replace("Ü", "V"))
+    return unicodedata.normalize("NFC", "".join(c for c in decomposed if not unicodedata.combining(c)))
+
+
 def glossary_markdown(terms: dict[str, Term], sources: set[str]) -> str:
     """The glossary page body; unknown related/sources ids are left out (the glossary check reports them)."""
     blocks = []
@@ -31,6 +53,10 @@ def glossary_markdown(terms: dict[str, Term], sources: set[str]) -> str:
         if term.chinese or term.pinyin:
             chinese = f'<span lang="zh">{esc(term.chinese)}</span>' if term.chinese else ""
             pinyin = f' <span class="xref-pinyin" lang="zh-Latn-pinyin">{esc(term.pinyin)}</span>' if term.pinyin else ""
+            plain = toneless(term.pinyin)
+            if plain != term.pinyin:   # for search only ("jinrong" finds 金融): hidden from view and screen readers
+                pinyin += f' <span class="xref-pinyin-plain" hidden>{esc(plain)}</span>'
+
             parts.append(f'<p class="xref-chinese">{chinese}{pinyin}</p>')
         parts.append(f'<p class="xref-short">{esc(term.short)}</p>')
         parts.append(term.definition.strip())

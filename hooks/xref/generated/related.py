@@ -26,7 +26,8 @@ def related_html(page: PageInfo, backlinks: Backlinks, limit: int = 3) -> str:
     scored, chapters, labels = [], backlinks.chapters, backlinks.labels
     for src in set(shared_count) | backlinks.neighbours.get(page.src, set()):
         chapter = chapters[src]
-        if src == page.src or chapter is None or registry.pages[src].kind != "page":
+        if src == page.src or chapter is None or registry.pages[src].kind != "page" \
+                or not registry.pages[src].reader:
             continue
         explicit = edges[(page.src, src)] + edges[(src, page.src)]
         score = shared_count[src] + 3 * explicit

@@ -136,6 +136,7 @@ FRONT_MATTER = Schema("front matter", (
     Field("chapter", "int", minimum=1),
     Field("title", "string"),
     Field("autolink", "bool"),
+    Field("reader", "bool"),
     Field("search", "mapping", fields=(Field("exclude", "bool"),)),
 ), closed=False)
 

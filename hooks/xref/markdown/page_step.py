@@ -102,10 +102,11 @@ class MarkdownStep:
         if name == "essay":
             return generated.essay_markdown(self.data.essay, self.data.notes)
         if name == "sources":
-            return generated.slot("sources")
+            return generated.sources_markdown(self.data.sources)
         if name == "corrections":
             return corrections_html(self.data.essay)
         known = sorted(KNOWN)
         self.log.add(Problem(page.file, line + page.offset, 1, f"unknown marker xref:{name}",
                              hint=did_you_mean(name, known, "Did you mean <!-- xref:{} -->?")))
         return None
+

@@ -28,7 +28,8 @@ HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 NO_TOKENS = {"code", "pre", "kbd", "samp", "script", "style", "textarea", "svg", "math", "figure", "a",
              "xref-ref", "xref-term", "title", "template"}
 # Where autolinks are not made (tokens still are).
-NO_AUTOLINK = NO_TOKENS | HEADINGS | {"button", "select", "option", "label", "summary", "dt", "abbr"}
+# <cite> and <q>: a quoted title or phrase (the essay's title "Fintech's new look") is not the term it contains.
+NO_AUTOLINK = NO_TOKENS | HEADINGS | {"button", "select", "option", "label", "summary", "dt", "abbr", "cite", "q"}
 NO_AUTOLINK_CLASSES = {"essay-heading", "essay-cite", "essay-para-num", "xref-nolink", "xref-slot",
                        "headerlink", "xref-related", "ed-corrections", "md-nav"}
 NO_TOKEN_CLASSES = {"xref-nolink", "xref-slot", "headerlink"}
