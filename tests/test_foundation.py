@@ -14,6 +14,7 @@ sys.path.insert(0, str(ROOT / "scripts"))
 import third_party_scan  # noqa: E402
 from editions import common  # noqa: E402
 from xref.core.markdown_syntax import front_matter_lines  # noqa: E402
+from xref.core.model import chapter_title  # noqa: E402
 
 SHARED_ESSAY = ROOT.parent / "shared" / "essay" / "fintechs-new-look.txt"
 
@@ -24,9 +25,11 @@ def nav_pages() -> list[str]:
 
 
 def front_matter_title(page: str) -> str:
+    """The page's title as readers see it: a chapter's numbered from its front matter ("2. The middleman trap")."""
     text = (ROOT / "docs" / page).read_text(encoding="utf-8")
     _, end = front_matter_lines(text)   # the engine's front-matter reader
-    return yaml.safe_load("\n".join(text.split("\n")[1:end]))["title"]
+    meta = yaml.safe_load("\n".join(text.split("\n")[1:end]))
+    return chapter_title(meta.get("chapter"), meta["title"])
 
 
 def output_path(site: Path, page: str) -> Path:
