@@ -28,6 +28,6 @@ def test_a_citation_shows_its_full_reference_on_focus(page, site_url):
     open_page(page, site_url + CHAPTER)
     cite = page.locator("article a.xref-src").first
     cite.focus()
-    tooltip = page.locator(".md-tooltip2")
+    tooltip = page.locator("#xref-preview[role=tooltip]")     # the preview (docs/assets/previews.js)
     expect(tooltip).to_be_visible()
-    expect(tooltip).to_contain_text(":")   # "Publisher: title"
+    expect(tooltip).to_contain_text(":")   # the sources page's entry: "Label: publisher, title, date."
