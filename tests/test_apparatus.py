@@ -228,3 +228,12 @@ def test_without_script_a_note_still_opens_from_its_lemma(browser, site_url):
     lemma.click()
     assert note.is_visible()
     context.close()
+
+
+def test_a_panel_lists_the_figures_whose_caption_names_its_paragraph(built_site):
+    chapter = BeautifulSoup((built_site / "chapters/04-business-models/index.html").read_text(encoding="utf-8"),
+                            "lxml")
+    panel = chapter.select_one("details#panel-7")
+    assert [a.get_text() for a in panel.select(".panel-figures a")] == ["Figure 4.1"]   # "… of ¶7 and ¶8"
+    assert "1 figure" in panel.summary.get_text()
+    assert not chapter.select_one("details#panel-6 .panel-figures")

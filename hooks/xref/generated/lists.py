@@ -2,6 +2,8 @@
 (mentions of a term, the index of terms, the sources, the essay's concordance)."""
 from __future__ import annotations
 
+import re
+
 from ..core.model import PageInfo
 from ..core.urls import escape as esc
 from ..core.urls import link, page_prefix
@@ -102,6 +104,22 @@ def concordance_html(number: int, backlinks: Backlinks, base: PageInfo) -> str:
     return "; ".join(links) if links else "not yet quoted in the handbook"
 
 
+PARAGRAPHS_RE = re.compile(r"¶(\d+)(?:\s*(?:to|–|-)\s*¶(\d+))?")
+
+
+def figures_about(number: int, registry) -> list:
+    """The figures whose caption names ¶number, alone or in a range ("¶9 to ¶11")."""
+    found = []
+    for figures in registry.figures.values():
+        figure = figures[0]
+        for match in PARAGRAPHS_RE.finditer(figure.caption):
+            first, last = int(match[1]), int(match[2] or match[1])
+            if first <= number <= last:
+                found.append(figure)
+                break
+    return found
+
+
 def panel_html(number: int, backlinks: Backlinks, base: PageInfo) -> str:
     """Under a quoted paragraph (and under it on the essay's page): every place that discusses it, its notes and
     the glossary terms it names; a summary when closed. Empty when there is nothing to show."""
@@ -110,7 +128,8 @@ def panel_html(number: int, backlinks: Backlinks, base: PageInfo) -> str:
     notes = registry.notes.get(number, [])
     terms = [registry.terms[t] for t in registry.paragraph_terms.get(number, []) if t in registry.terms]
     quoted = [registry.pages[q.page] for q in registry.quotes.get(number, [])[:1] if base.kind == "essay"]
-    if not (places or notes or terms or quoted):
+    figures = figures_about(number, registry)
+    if not (places or notes or terms or quoted or figures):
         return ""
     parts, counts = [], []
     if quoted or places:
@@ -128,6 +147,11 @@ def panel_html(number: int, backlinks: Backlinks, base: PageInfo) -> str:
                         for n in notes)
         parts.append(f'<p class="panel-title">Notes</p><ul class="panel-notes">{items}</ul>')
         counts.append(_count(len(notes), "note"))
+    if figures:
+        items = ", ".join(a_html(link(registry.pages[f.page].url, f"fig-{f.id}", base.url), f"Figure {f.number}")
+                          for f in figures)
+        parts.append(f'<p class="panel-title">Figures</p><p class="panel-figures">{items}</p>')
+        counts.append(_count(len(figures), "figure"))
     glossary = registry.special_page("glossary")
     if terms and glossary is not None:
         items = ", ".join(a_html(link(glossary.url, t.id, base.url), t.term, "panel-term") for t in terms)
