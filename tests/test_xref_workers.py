@@ -206,9 +206,9 @@ def failing_work(data, job: str):
             if name == self.job and when and os.getpid() != self.home:
                 raise RuntimeError(f"the {name} fails in the worker only")
 
-        def check(self, raw, file, src, front_matter_read):
+        def check(self, raw, file, src):
             self.fail("check", src == "a.md")
-            return super().check(raw, file, src, front_matter_read)
+            return super().check(raw, file, src)
 
         def scan(self, html, autolink, scope):
             self.fail("scan", "colony" in html)

@@ -30,6 +30,7 @@ class Engine:
         self.data: Data
         self.data, problems = load_data(settings)
         self.log.extend(problems)
+        self.data_files = tuple(self.data.data_files(self.settings))   # read once: where tokens of no page come from
         self.registry = Registry.for_data(self.data)
         self.markdown = MarkdownStep(self.data, settings, self.registry, self.log)
         self.documents: set[str] = set()  # every Markdown page of the build, by source path (set from on_files)
@@ -43,7 +44,7 @@ class Engine:
 
     def start(self, workers: int) -> None:
         """Run the per-page work in this process (0) or in a worker process (1) from now on."""
-        work = PageWork(self.data, frozenset(self.documents), tuple(self.data.data_files(self.settings)))
+        work = PageWork(self.data, frozenset(self.documents), self.data_files)
         self.runner = make_runner(workers, work, self.notice)
 
     def page_markdown(self, src: str, url: str, raw: str, markdown: str, meta: dict) -> str:
@@ -78,7 +79,7 @@ class Engine:
         self.log.extend(self.runner.collect(self.registry, self.markdown.figure_html, list(order)))
         self.snapshot = Snapshot(self.registry.freeze(), self.markdown.figure_html)
         self.log.extend(cross_page_problems(self.registry, self.snapshot.resolutions,
-                                            self.data.data_files(self.settings), self.settings.label("edition")))
+                                            list(self.data_files), self.settings.label("edition")))
         return list(self.log.problems)
 
     def report(self) -> str:

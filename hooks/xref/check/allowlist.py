@@ -10,6 +10,7 @@ from __future__ import annotations
 from ..core.model import PageInfo
 from ..core.problems import Problem
 from ..core.urls import URL_NOISE
+from .tokens import locate_in_sources
 
 # Elements that content (Markdown, its extensions, raw HTML, the engine's own output) may hold.
 ELEMENTS = frozenset("""
@@ -131,7 +132,6 @@ def _svg_href_allowed(tag: str, value: str) -> bool:
 def refused_problems(page: PageInfo, refused: list[tuple], data_files: tuple[tuple[str, str], ...] = ()
                      ) -> list[Problem]:
     """A problem for each thing html_problems refused on `page`, located where its text stands in the sources."""
-    from .tokens import locate_in_sources
     problems = []
     for (message, fix), details, text in refused:
         file, line, column = locate_in_sources(page, text, 0, data_files)

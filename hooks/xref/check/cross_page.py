@@ -6,6 +6,7 @@ from ..core.model import PageInfo, Reference
 from ..core.problems import Problem, locate
 from ..registry.registry import Registry
 from ..registry.resolve import Resolution, Unresolved
+from .tokens import locate_in_sources
 
 
 def cross_page_problems(registry: Registry, resolutions: dict[tuple[str, int], Resolution],
@@ -82,11 +83,4 @@ def reference_problems(registry: Registry, resolutions: dict[tuple[str, int], Re
 
 def locate_reference(ref: Reference, page: PageInfo, data_files: list[tuple[str, str]]) -> tuple[str, int, int]:
     """file, line, column of a token: in the page's source, else in the data files it came from."""
-    found = locate(page.raw, ref.token, ref.occurrence)
-    if found:
-        return page.file, found[0], found[1]
-    for label, text in data_files:
-        found = locate(text, ref.token)
-        if found:
-            return label, found[0], found[1]
-    return page.file, 1, 1
+    return locate_in_sources(page, ref.token, ref.occurrence, tuple(data_files))

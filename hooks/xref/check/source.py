@@ -15,12 +15,11 @@ from .quotations import misquotation_problems
 from .tokens import front_matter_token_problems, heading_token_problems
 
 
-def source_problems(raw: str, file: str, src: str, pages: Set[str], front_matter_read: bool = False,
+def source_problems(raw: str, file: str, src: str, pages: Set[str],
                     passages: Passages | None = None) -> list[Problem]:
     """A page's front matter, content security and page-link problems (`pages`: every page of the build by
-    source path; empty to skip the link check; `front_matter_read`: MkDocs read the front matter as a mapping,
-    which may still hold values of the wrong type: the front matter is checked either way). The page is masked
-    once for all of them."""
+    source path; empty to skip the link check; the front matter is checked even when MkDocs could read it, since
+    it may hold values of the wrong type). The page is masked once for all of them."""
     problems = front_matter_problems(raw, file)
     if raw.startswith("---"):
         problems += front_matter_token_problems(raw, file)

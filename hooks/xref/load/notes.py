@@ -55,12 +55,8 @@ def load_notes(path: Path, label: str, essay: Essay, passages: Passages,
     numbered = {}
     for paragraph, notes in found.items():
         notes.sort(key=lambda n: n.start)
-        numbered[paragraph] = [_with_number(note, k) for k, note in enumerate(notes, 1)]
+        numbered[paragraph] = [replace(note, number=k) for k, note in enumerate(notes, 1)]
     return numbered, problems
-
-
-def _with_number(note: Note, number: int) -> Note:
-    return replace(note, number=number)
 
 
 def _note(entry: Entry, label: str, essay: Essay, passages: Passages, sources: set[str],

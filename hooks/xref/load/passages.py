@@ -87,7 +87,7 @@ class Passages:
         wanted = [_stem(w) for w in WORD_RE.findall(normalise(words).lower())]
         if not wanted:
             return None, 0.0
-        best: tuple[float, int, Passage | None] = (floor, 0, None)
+        best: tuple[float, int, Passage | None] = (floor, -1, None)   # (share, in ¶paragraph, passage)
         for number, text in self.normal.items():
             shared = sum(1 for stem in wanted if stem in self.stem_sets[number])
             if shared / len(wanted) < best[0]:
@@ -97,7 +97,7 @@ class Passages:
                 continue
             score, passage = found
             rank = (score, 1 if number == paragraph else 0)
-            if rank >= best[:2] and (best[2] is None or rank > best[:2]):
+            if rank > best[:2]:
                 best = (score, rank[1], Passage(number, passage, self.sentence(number, passage)))
         return (best[2], best[0]) if best[2] is not None else (None, 0.0)
 

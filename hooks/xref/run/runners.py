@@ -31,13 +31,12 @@ class PageWork:
     documents: frozenset[str]   # every Markdown page of the build, by source path (for the page-link check)
     data_files: tuple[tuple[str, str], ...] = ()   # (label, text) of the data files pages draw Markdown from
 
-    def check(self, raw: str, file: str, src: str, front_matter_read: bool) -> list[Problem]:
+    def check(self, raw: str, file: str, src: str) -> list[Problem]:
         from ..check.source import source_problems
-        return source_problems(raw, file, src, self.documents, front_matter_read=front_matter_read,
-                               passages=self.data.passages)
+        return source_problems(raw, file, src, self.documents, passages=self.data.passages)
 
     def check_page(self, page: PageInfo) -> list[Problem]:
-        return self.check(page.raw, page.file, page.src, bool(page.meta))
+        return self.check(page.raw, page.file, page.src)
 
     def scan_problems(self, page: PageInfo, scan: PageScan) -> list[Problem]:
         """What the scan found it could not replace on `page`, and what the content allowlist refuses there."""
@@ -104,7 +103,7 @@ class ForkedRunner:
         self.worker = Worker({"check": work.check, "scan": self._scan_and_keep, "finalize": self._final_stream})
 
     def check(self, page: PageInfo) -> None:
-        self.worker.submit(("check", page.src), "check", page.raw, page.file, page.src, bool(page.meta))
+        self.worker.submit(("check", page.src), "check", page.raw, page.file, page.src)
 
     def scan(self, page: PageInfo, html: str) -> str:
         self.unscanned[page.src] = html
