@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
+from playwright.sync_api import expect
 
 from conftest import ROOT
 from xref.check.quotations import misquotation_problems
@@ -204,17 +205,28 @@ def test_a_sidenote_stands_in_the_margin_on_a_desktop(browser, site_url):
 def test_on_a_phone_a_note_opens_in_place_from_its_lemma_by_touch_and_keyboard(browser, site_url):
     context = browser.new_context(viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True)
     page = context.new_page()
-    page.goto(site_url + "chapters/01-first-half/")
+    chapter = site_url + "chapters/01-first-half/"
+    page.goto(chapter)
+    fetched = []
+    page.on("request", lambda request: fetched.append(request.url))
     lemma, note = first_lemma(page)
     assert not note.is_visible()
     lemma.tap()
-    assert note.is_visible()
+    expect(note).to_be_visible()
     assert note.bounding_box()["y"] > page.locator("#para-1").bounding_box()["y"]   # in place, under it
-    page.goto(site_url + "chapters/01-first-half/")
+    # Not by fetching the page again (Material's instant navigation would, and the opened note would close)
+    assert chapter not in [url.split("#")[0] for url in fetched], fetched
+    note.locator("a.note-number").tap()                  # its number leads back to the lemma
+    expect(lemma).to_be_focused()
+    second = page.locator("#para-1 a.lemma").nth(1)
+    second.tap()                                         # one note open at a time
+    expect(page.locator("#" + second.get_attribute("href").split("#")[1])).to_be_visible()
+    expect(note).to_be_hidden()
+    page.goto(chapter)
     lemma, note = first_lemma(page)
     lemma.focus()
     page.keyboard.press("Enter")
-    assert note.is_visible()
+    expect(note).to_be_visible()
     context.close()
 
 
