@@ -238,7 +238,7 @@ def test_without_script_a_note_still_opens_from_its_lemma(browser, site_url):
     lemma, note = first_lemma(page)
     assert not note.is_visible()
     lemma.click()
-    assert note.is_visible()
+    expect(note).to_be_visible()
     context.close()
 
 
