@@ -569,6 +569,42 @@ def test_no_page_inside_a_chapter_is_left_half_empty(editions, reader, tmp_path)
     assert [number for number, _ in half_empty_pages(planted, set())] == [2]
 
 
+def test_a_chapter_whose_figure_moved_is_set_again_alone_into_the_pages_the_whole_book_would_get(
+        tmp_path, monkeypatch):
+    filler = "<p>" + "A line of running text for the planted page. " * 30 + "</p>"
+    tall = '<figure id="fig-tall" style="height: 160mm"><figcaption>A tall figure</figcaption></figure>'
+    site = fake_site(tmp_path / "site", {
+        "": '<h1 id="home">Home</h1><p>The cover and contents come first.</p>',
+        "a": f'<h1 id="a">A</h1>{filler}{tall}{filler * 2}',
+        "b": f'<h1 id="b">B</h1>{filler}<p id="end">The end.</p>',
+    })
+    config = {"site_name": "T: sub", "site_url": "https://example.org/t/",
+              "nav": [{"Home": "index.md"}, "a.md", "b.md"]}
+    fake_site(site, {"contributing": "<h1>C</h1>"})
+    layouts, real_layout = [], pdf.layout
+
+    def counted(html, *args, **kwargs):
+        document = real_layout(html, *args, **kwargs)
+        layouts.append(len(document.pages))
+        return document
+
+    def pages(out: Path) -> list[str]:
+        book = assemble.assemble(site, config, "9")
+        pdf.prepare_chapters(book)
+        pdf.write_pdf(pdf.laid_out_book(book, 2), out, 2)
+        return [squash(page.extract_text()) for page in PdfReader(out).pages]
+
+    monkeypatch.setattr(pdf, "layout", counted)
+    alone = pages(tmp_path / "alone.pdf")
+    assert len(layouts) == 2 and layouts[1] < layouts[0], f"no chapter was set alone: {layouts}"
+    assert len(alone) < layouts[0], "the chapter kept its length: the pages after it were not renumbered"
+    monkeypatch.setattr(pdf, "set_again", lambda book, document, chapters, digits, fonts:   # the whole book again
+                        pdf.layout(pdf.print_html(book, digits), fonts=fonts))
+    whole = pages(tmp_path / "whole.pdf")
+    assert alone == whole               # every page, the number at its foot and the contents' numbers too
+    assert any("A tall figure" in page for page in alone)
+
+
 def test_pdf_prints_no_web_only_text(built_site, page_texts):
     home = BeautifulSoup((built_site / "index.html").read_text(encoding="utf-8"), "lxml")
     web_only = [" ".join(span.get_text().split()) for span in home.select("article .web-only")]
@@ -693,9 +729,14 @@ def test_pdf_sets_each_note_as_a_footnote_at_its_lemma_and_each_panel_in_one_lin
     notes = yaml.safe_load((ROOT / "data" / "notes.yml").read_text(encoding="utf-8"))
     for note in notes:      # each note's lemma heads its footnote: "C-terminal traffic] Translation note …"
         assert squash(f"{note['lemma']}]") in text, f"no footnote for the lemma {note['lemma']!r}"
-    assert len(re.findall(r"\] (?:Explanatory|Translation|Textual) note", text)) >= 2 * len(notes) - 2
+    # set once: in the chapter that quotes the paragraph, not again on the essay's page
+    assert len(re.findall(r"\] (?:Explanatory|Translation|Textual) note", text)) == len(notes)
     lines = re.findall(r"Discussed in [^·]*?\(p\.\s?\d+\)", text)
     assert len(lines) >= 10, "the paragraphs' panels are not one line each with page numbers"
+    # numbered as on the web and in the paragraph's line; on the essay's page, its line says where they are
+    assert re.search(r"\b1\.1 working on\] Textual note", text)
+    assert re.search(r"notes 1\.1–1\.\d \(p\.\s?\d+\)", text), "the essay's page does not say where its notes are"
+    assert "quoted in Chapter" not in text, "the essay's concordance is printed beside its panel's line"
 
 
 def test_epub_notes_are_footnotes_that_reading_apps_pop_up(editions):

@@ -86,10 +86,14 @@ def strip_chrome(article) -> None:
 
 def panels_in_one_line(article) -> None:
     """A paragraph's panel (a <details> on the web) is its one line on paper and in an e-book: "Discussed in
-    Chapter 2 · notes 4.1–4.3"."""
+    Chapter 2 · notes 4.1–4.3". On the essay's page it replaces the concordance ("quoted in Chapter 2; discussed
+    in …"), which says the same in a line of its own."""
     for panel in select(article, "details", "essay-panel"):
         line = next(iter(select(panel, "p", "panel-print")), None)
         if line is not None and (line.text or len(line)):
+            for concordance in panel.itersiblings("p", preceding=True):
+                if "xref-concordance" in (concordance.get("class") or "").split():
+                    concordance.drop_tree()
             panel.addprevious(line)
         panel.drop_tree()
 

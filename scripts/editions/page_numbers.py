@@ -21,6 +21,7 @@ from editions.common import EditionError
 PAGE_OF = "data-page-of"        # the anchor whose page an element shows
 PAGE_REF = "page-ref"           # class of the "(p. N)" after a reference: flows with its line
 TOC_NUMBER = "toc-number"       # class of a contents number: right-aligned after the dot leader
+PAGE_FOOT = "@bottom-center"    # the margin box that holds the page's number (print.css)
 DIGIT = "0"
 SPACES = (" ", "\u00a0")        # what WeasyPrint stretches to justify a line
 
@@ -126,13 +127,18 @@ def widen(box, texts: dict[int, str], extra: float) -> float:
     return advance
 
 
-def right_align(box, text: str) -> None:
-    """A contents number keeps its right edge, next to the page margin."""
+def replace_text(box, text: str, keep: float) -> None:
+    """New text for a box that keeps a point of its width where it was: 1 its right edge, 0.5 its middle."""
     spacing = box.justification_spacing
     grown = natural_width(text, box.style, spacing) - natural_width(box.text, box.style, spacing)
     set_text(box, text, spacing)
     box.width += grown
-    box.position_x -= grown
+    box.position_x -= grown * keep
+
+
+def right_align(box, text: str) -> None:
+    """A contents number keeps its right edge, next to the page margin."""
+    replace_text(box, text, 1.0)
 
 
 def fill_line(line, pages: dict[str, int], digits: int) -> None:
@@ -167,8 +173,21 @@ def merge_leader(leader) -> None:
     leader.children = (merged,)
 
 
+def number_page_feet(document) -> None:
+    """The number at each page's foot is its place in the book: a chapter set again alone (stranded.py) may have
+    fewer pages than before, and the pages after it keep the numbers they were laid out with."""
+    for number, page in enumerate(document.pages, start=1):
+        for margin in page._page_box.children:
+            if not (isinstance(margin, boxes.MarginBox) and margin.at_keyword == PAGE_FOOT):
+                continue
+            for box in margin.descendants():
+                if isinstance(box, boxes.TextBox) and box.text.isdigit() and box.text != str(number):
+                    replace_text(box, str(number), 0.5)     # centred
+
+
 def fill_page_numbers(document, digits: int) -> None:
-    """Write every placeholder's page number into the laid-out `document`."""
+    """Write every page's number at its foot, and every placeholder's, into the laid-out `document`."""
+    number_page_feet(document)
     pages = anchor_pages(document)
     for page in document.pages:
         for box in page._page_box.descendants():

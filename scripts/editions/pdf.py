@@ -20,12 +20,13 @@ import jinja2
 import lxml.html
 import pydyf
 from weasyprint import HTML
-from weasyprint.formatting_structure import boxes
+from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher
 
 from editions.assemble import Book, Chapter, in_svg, select
 from editions.common import BASENAME, HERE, EditionError
 from editions.page_numbers import PAGE_OF, PAGE_REF, TOC_NUMBER, PageDigitsError, fill_page_numbers, placeholder
+from editions.stranded import chapter_span, defer_figure, splice, stranded_figures
 
 ALLOWED_SCHEMES = ("file:", "data:")
 SPACED_BREAK = re.compile(r"[ \t]*\n[ \t\n]*")
@@ -35,9 +36,13 @@ VERBATIM = {"pre", "code", "textarea", "svg"}     # whitespace there is content
 TOC_SECTION_LIMIT = 10
 # Links whose href holds one of these carry the page they point to: the generated backlinks (index of terms,
 # "Mentioned in", "Cited in", the essay's concordance). Cross-references (a.xref) do too, except citations (they
-# point to the Sources, listed A-Z) and the automatic first-mention links to the glossary.
+# point to the Sources, listed A-Z), the automatic first-mention links to the glossary, and quotations of the essay
+# (the quotation marks say whose words they are; a number inside them, mostly to the page itself, was noise).
 BACKLINK_MARKS = ("--mention-", "--cite-", "--ref-", "--para-", "--quote-para-")
-NO_PAGE_XREFS = {"xref-auto", "xref-src"}
+NO_PAGE_XREFS = {"xref-auto", "xref-src", "xref-q"}
+NOTE_ELSEWHERE = "note-elsewhere"     # a link to a note set in another chapter: it gets its page too
+NOTE_NUMBER = "data-note-number"      # an apparatus footnote's number, "8.1" (print.css calls it by it)
+PUBLISHED = "published-"              # the ids of "The essay as published"
 # For the page-number placeholders' width, the book's length is estimated before it is set: about this many
 # characters of running text make a page (measured on the handbook: ~1,800 with blank pages, cover and contents).
 # Too many digits only leave a little more room on lines with references; too few cost a second layout (build_pdf).
@@ -45,12 +50,7 @@ CHARS_PER_PAGE = 2000
 FRONT_PAGES = 3                      # cover, contents
 PRINTED_TEXT = ".//text()[not(ancestor::svg) and not(ancestor::style) and not(ancestor::script)]"
 PDF_OPTIONS = {"pdf_variant": "pdf/ua-1", "custom_metadata": True}
-# A figure that opens a page (its anchor this near the page's top, CSS px: the 24 mm margin and a little more)
-# after a page left more than this fraction empty is moved below the next block, up to DEFER_PASSES times.
-FIGURE_ID = re.compile(r"--fig-[a-z0-9-]+$")
-FIRST_ON_PAGE_PX = 140
-STRANDED_GAP = 0.3
-DEFER_PASSES = 2
+DEFER_PASSES = 2                     # rounds of moving stranded figures (stranded.py)
 # Python's cycle collector runs after this many new objects (default 700): see few_collections().
 GC_THRESHOLD = 50_000
 
@@ -113,9 +113,12 @@ def notes_to_floats(chapter: Chapter) -> None:
             continue
         for mark in select(lemma, "sup", "lemma-mark"):    # the footnote's call marks the lemma on paper
             mark.drop_tree()
-        for number in select(note, "a", "note-number"):
+        numbers = select(note, "a", "note-number")
+        for number in numbers:
             number.drop_tree()
         float_ = footnote_float(note, "footnote-body apparatus-note")
+        if numbers:
+            float_.set(NOTE_NUMBER, numbers[0].text_content().strip())    # called as on the web: 8.1
         float_.tail = lemma.tail
         lemma.tail = None
         lemma.addnext(float_)
@@ -151,6 +154,8 @@ def wants_page_number(link) -> bool:
         return True
     if "xref" in marks:
         return not marks & NO_PAGE_XREFS
+    if NOTE_ELSEWHERE in marks:
+        return True
     if "essay-para-num" in marks:        # the paragraph's own number, not a reference to it
         return False
     return any(mark in href for mark in BACKLINK_MARKS)
@@ -178,11 +183,44 @@ def estimated_pages(book: Book) -> int:
     return FRONT_PAGES + len(book.chapters) + text // CHARS_PER_PAGE
 
 
+def note_key(float_id: str) -> str:
+    """A note's id without its page's anchor: "note-8-1" for the chapter's and the essay page's copy alike."""
+    return float_id.split("--")[-1].removeprefix(PUBLISHED)
+
+
+def notes_set_once(book: Book) -> None:
+    """The essay as published repeats, at the same lemmas, the notes of the chapters that quote its paragraphs. On
+    paper each is set once, as a footnote in its chapter: on the essay's page the lemma calls it by its number, and
+    the paragraph's line of notes gives its page. (Footnotes are also dear to lay out: 20 of them cost ~2 s.)"""
+    floats = [float_ for chapter in book.chapters for float_ in select(chapter.body, "span", "apparatus-note")]
+    in_chapters = {note_key(f.get("id")): f for f in floats if PUBLISHED not in f.get("id")}
+    moved: dict[str, str] = {}      # id in the essay's copy -> the same in the chapter's (citations' anchors too)
+    notes = set()                   # the essay's copies' own ids
+    for float_ in floats:
+        kept = in_chapters.get(note_key(float_.get("id")))
+        if PUBLISHED not in float_.get("id") or kept is None:
+            continue
+        moved.update(zip(float_.xpath("descendant-or-self::*/@id"), kept.xpath("descendant-or-self::*/@id")))
+        notes.add(float_.get("id"))
+        call = lxml.html.fragment_fromstring(f'<sup class="note-call"><a href="#{kept.get("id")}"></a></sup>')
+        call[0].text, call.tail = float_.get(NOTE_NUMBER), float_.tail
+        float_.getparent().replace(float_, call)
+    for chapter in book.chapters:
+        for link in chapter.body.iter("a"):
+            old = (link.get("href") or "")[1:]
+            if old in moved:                # a citation's backlink, or the paragraph's "notes 8.1–8.2"
+                link.set("href", "#" + moved[old])
+            if old in notes:
+                link.set("class", f"{link.get('class') or ''} {NOTE_ELSEWHERE}".strip())
+
+
 def prepare_chapters(book: Book) -> None:
-    """The print-only changes to the pages, made once: footnotes, line breaks, page-reference spans."""
+    """The print-only changes to the pages, made once: footnotes, notes set once, line breaks, page references."""
     for chapter in book.chapters:
         footnotes_to_floats(chapter)
         notes_to_floats(chapter)
+    notes_set_once(book)
+    for chapter in book.chapters:
         tidy_line_breaks(chapter)
         add_page_refs(chapter)
 
@@ -194,8 +232,9 @@ def toc_entries(chapter: Chapter) -> list[tuple[int, str, str]]:
     return h2
 
 
-def print_html(book: Book, digits: int = 2) -> str:
-    """The whole book as one HTML document, page numbers as `digits`-digit placeholders (prepare_chapters first)."""
+def print_html(book: Book, digits: int = 2, alone: Chapter | None = None, first_page: int = 1) -> str:
+    """The whole book as one HTML document, page numbers as `digits`-digit placeholders (prepare_chapters first);
+    or, with `alone`, only that chapter, its pages counted from `first_page`, closed by an empty one (stranded.py)."""
     set_placeholders(book, digits)
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(HERE), autoescape=True,
                              undefined=jinja2.StrictUndefined)
@@ -205,8 +244,11 @@ def print_html(book: Book, digits: int = 2) -> str:
         if not groups or groups[-1][0] != chapter.page.group:
             groups.append((chapter.page.group, []))
         groups[-1][1].append(chapter)
-    return template.render(info=book.info, groups=groups, toc_entries=toc_entries,
-                           chapters=zip(book.chapters, book.html_fragments()), stylesheet="print.css",
+    chapters = list(zip(book.chapters, book.html_fragments()))
+    if alone is not None:
+        chapters = [(chapter, fragment) for chapter, fragment in chapters if chapter is alone]
+    return template.render(info=book.info, groups=groups, toc_entries=toc_entries, chapters=chapters,
+                           alone=alone is not None, first_page=first_page, stylesheet="print.css",
                            page_of=PAGE_OF, toc_number=TOC_NUMBER, placeholder=placeholder(digits))
 
 
@@ -242,12 +284,13 @@ def page_references_once():
         pydyf.PDF.page_references = original
 
 
-def layout(html: str, base_dir: Path = HERE):
+def layout(html: str, base_dir: Path = HERE, fonts: FontConfiguration | None = None):
     """The print HTML laid out by WeasyPrint (tagged PDF/UA-1); fails if it asked for anything but file: or data:."""
     fetcher = LocalOnlyFetcher()
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
     with few_collections():
-        document = HTML(string=html, base_url=base_dir.as_uri() + "/", url_fetcher=fetcher).render(**PDF_OPTIONS)
+        document = HTML(string=html, base_url=base_dir.as_uri() + "/", url_fetcher=fetcher).render(
+            font_config=fonts, **PDF_OPTIONS)
     if fetcher.refused:
         raise EditionError("the PDF would load resources from other hosts: "
                            + ", ".join(sorted(set(fetcher.refused)))
@@ -271,61 +314,26 @@ def render_pdf(html: str, out: Path, digits: int = 2, base_dir: Path = HERE) -> 
     return write_pdf(layout(html, base_dir), out, digits)
 
 
-def page_gap(page) -> float:
-    """The empty height at the foot of a laid-out page's content area, as a fraction of that area."""
-    root = page._page_box
-    bottoms = [box.position_y + box.margin_height() for child in root.children
-               if not isinstance(child, boxes.MarginBox) for box in child.descendants()
-               if isinstance(box, (boxes.LineBox, boxes.ReplacedBox))]
-    top, height = root.content_box_y(), root.height
-    return 1.0 if not bottoms else max(0.0, (top + height - max(bottoms)) / height)
-
-
-def stranded_figures(document, chapter_anchors: set[str]) -> list[tuple[str, float]]:
-    """(id, gap) of figures that open a page because they did not fit at the foot of the page before, which they
-    left more than STRANDED_GAP empty (within one chapter: its last page may end anywhere)."""
-    found, seen = [], set()
-    for before, page in zip(document.pages, document.pages[1:]):
-        opens = (chapter_anchors & set(page.anchors)) - seen    # a chapter's anchor is on each of its pages
-        seen |= opens
-        figures = [anchor for anchor in page.anchors if FIGURE_ID.search(anchor)]
-        if not figures or opens:
-            continue
-        first = min(figures, key=lambda anchor: page.anchors[anchor][1])
-        gap = page_gap(before)
-        if page.anchors[first][1] < FIRST_ON_PAGE_PX and gap > STRANDED_GAP:
-            found.append((first, gap))
-    return found
-
-
-def defer_figure(book: Book, figure_id: str, gap: float) -> None:
-    """Move a figure below the blocks that follow it, as many as hold about the text that fills `gap` (a fraction
-    of a page), so that they fill the page the figure left empty."""
-    wanted = gap * CHARS_PER_PAGE
-    for chapter in book.chapters:
-        for figure in chapter.body.xpath(".//figure[@id=$id]", id=figure_id):
-            moved_past, text = None, 0
-            following = figure.getnext()
-            while following is not None and text < wanted:
-                if following.tag not in ("h2", "h3", "h4"):   # never end right after a heading
-                    moved_past = following
-                text += len(following.text_content())
-                following = following.getnext()
-            if moved_past is not None:
-                moved_past.addnext(figure)
-
-
 def laid_out_book(book: Book, digits: int):
-    """The book laid out; figures that left a page half empty are moved down and the book set again."""
+    """The book laid out; figures that left a page half empty are moved down and their chapters set again."""
+    fonts = FontConfiguration()         # one for every layout: the pages of each are written together
     chapter_anchors = {chapter.anchor for chapter in book.chapters}
-    document = layout(print_html(book, digits))
+    document = layout(print_html(book, digits), fonts=fonts)
     for _ in range(DEFER_PASSES):
         stranded = stranded_figures(document, chapter_anchors)
         if not stranded:
             break
-        for figure_id, gap in stranded:
-            defer_figure(book, figure_id, gap)
-        document = layout(print_html(book, digits))
+        moved = [defer_figure(book, figure_id, gap, CHARS_PER_PAGE) for figure_id, gap in stranded]
+        document = set_again(book, document, [c for c in book.chapters if c in moved], digits, fonts)
+    return document
+
+
+def set_again(book: Book, document, chapters: list[Chapter], digits: int, fonts):
+    """Each of `chapters` set alone in place of the pages it had (stranded.py)."""
+    for chapter in chapters:
+        start, end = chapter_span(document, book, chapter)
+        splice(document, layout(print_html(book, digits, alone=chapter, first_page=start + 1), fonts=fonts),
+               start, end)
     return document
 
 

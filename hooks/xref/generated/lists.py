@@ -167,8 +167,8 @@ def _count(n: int, word: str) -> str:
 
 
 def _print_line(number: int, places: list, notes: list, base: PageInfo) -> str:
-    """The panel in one line, for print: "Discussed in Chapter 2, Chapter 5 · notes 4.1–4.3" (the PDF adds the
-    page each link leads to)."""
+    """The panel in one line, for print: "Discussed in Chapter 2, Chapter 5 · notes 4.1–4.3", the notes linked to
+    the first of them (the PDF adds the page each link leads to, where it is another page)."""
     first: dict[str, tuple] = {}
     for page, ref in places:
         first.setdefault(page.src, (page, ref))
@@ -176,5 +176,6 @@ def _print_line(number: int, places: list, notes: list, base: PageInfo) -> str:
     line = [f"Discussed in {', '.join(links)}"] if links else []
     if notes:
         span = f"{number}.1" if len(notes) == 1 else f"{number}.1–{number}.{len(notes)}"
-        line.append(f"notes {span}")
+        prefix = "published-" if base.kind == "essay" else ""
+        line.append(f'<a href="#{prefix}{notes[0].id}">notes {span}</a>')
     return " · ".join(line)
