@@ -736,6 +736,7 @@ def test_pdf_sets_each_note_as_a_footnote_at_its_lemma_and_each_panel_in_one_lin
     # numbered as on the web and in the paragraph's line; on the essay's page, its line says where they are
     assert re.search(r"\b1\.1 working on\] Textual note", text)
     assert re.search(r"notes 1\.1–1\.\d \(p\.\s?\d+\)", text), "the essay's page does not say where its notes are"
+    assert re.search(r"working on 1\.1\.", text) and not re.search(r"working on \(p\.", text), "a lemma's call"
     assert "quoted in Chapter" not in text, "the essay's concordance is printed beside its panel's line"
 
 

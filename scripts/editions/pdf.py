@@ -210,7 +210,7 @@ def notes_set_once(book: Book) -> None:
             old = (link.get("href") or "")[1:]
             if old in moved:                # a citation's backlink, or the paragraph's "notes 8.1–8.2"
                 link.set("href", "#" + moved[old])
-            if old in notes:
+            if old in notes and "lemma" not in classes(link):     # the note call after the lemma says it
                 link.set("class", f"{link.get('class') or ''} {NOTE_ELSEWHERE}".strip())
 
 
