@@ -8,20 +8,21 @@ from playwright.sync_api import expect
 from test_browser import CHAPTER, open_page, type_query
 
 
-def test_toneless_pinyin_finds_the_glossary_entry(page, site_url):
+def first_result(page, site_url: str, query: str):
+    """The link of the first search result for `query`, typed into the search box of a chapter."""
     open_page(page, site_url + CHAPTER)
     page.keyboard.press("/")
-    type_query(page, "jinrong")
-    first = page.locator(".md-search-result a.md-search-result__link").first
-    expect(first).to_have_attribute("href", re.compile(r"/glossary/"))
+    type_query(page, query)
+    return page.locator(".md-search-result a.md-search-result__link").first
+
+
+def test_toneless_pinyin_finds_the_glossary_entry(page, site_url):
+    expect(first_result(page, site_url, "jinrong")).to_have_attribute("href", re.compile(r"/glossary/"))
 
 
 def test_a_chinese_search_puts_the_handbook_before_the_contributor_guide(page, site_url):
-    open_page(page, site_url + CHAPTER)
-    page.keyboard.press("/")
-    type_query(page, "金融")
-    first = page.locator(".md-search-result a.md-search-result__link").first
-    expect(first).not_to_have_attribute("href", re.compile(r"/(contributing|changelog)/"))
+    expect(first_result(page, site_url, "金融")).not_to_have_attribute(
+        "href", re.compile(r"/(contributing|changelog)/"))
 
 
 def test_a_citation_shows_its_full_reference_on_focus(page, site_url):

@@ -724,7 +724,7 @@ def note_count() -> int:
     return len(yaml.safe_load((ROOT / "data" / "notes.yml").read_text(encoding="utf-8")))
 
 
-def test_pdf_sets_each_note_as_a_footnote_at_its_lemma_and_each_panel_in_one_line(page_texts):
+def test_pdf_sets_each_note_as_a_footnote_at_its_lemma_and_each_panel_in_one_line(page_texts, built_site):
     text = squash(" ".join(page_texts))
     notes = yaml.safe_load((ROOT / "data" / "notes.yml").read_text(encoding="utf-8"))
     for note in notes:      # each note's lemma heads its footnote: "C-terminal traffic] Translation note …"
@@ -737,6 +737,8 @@ def test_pdf_sets_each_note_as_a_footnote_at_its_lemma_and_each_panel_in_one_lin
     assert re.search(r"\b1\.1 working on\] Textual note", text)
     assert re.search(r"notes 1\.1–1\.\d \(p\.\s?\d+\)", text), "the essay's page does not say where its notes are"
     assert re.search(r"working on 1\.1\.", text) and not re.search(r"working on \(p\.", text), "a lemma's call"
+    essay = BeautifulSoup((built_site / "essay" / "index.html").read_text(encoding="utf-8"), "lxml")
+    assert "quoted in Chapter" in essay.select_one(".xref-concordance").get_text()    # on the web it stands
     assert "quoted in Chapter" not in text, "the essay's concordance is printed beside its panel's line"
 
 

@@ -141,9 +141,9 @@ def notes_for_readers(root) -> None:
         (paragraph if paragraph is not None else lemma).addnext(aside)
     for aside in select(root, "aside", "essay-notes"):
         aside.drop_tree()
-    notes_by_id = {aside.get("id") for aside in root.iter("aside") if aside.get("epub:type") == "footnote"}
+    note_ids = {aside.get("id") for aside in root.iter("aside") if aside.get("epub:type") == "footnote"}
     for link in list(root.iter("a")):   # "notes 1.1–1.4" in a paragraph's line: pandoc renames the notes it links to
-        if link.get("epub:type") != "noteref" and (link.get("href") or "")[1:] in notes_by_id:
+        if link.get("epub:type") != "noteref" and (link.get("href") or "")[1:] in note_ids:
             link.drop_tag()
 
 
